@@ -1,0 +1,109 @@
+"""The ``careerkg`` command group: shared options, the context object, and error handling.
+
+Errors reach the user as one line on stderr with the exit code of their kind (2 unreadable input or usage,
+1 invalid input); a traceback appears only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from careerkg import __version__
+from careerkg.engine import Engine
+from careerkg.errors import CareerkgError
+
+
+@dataclass
+class Settings:
+    """What every command shares, passed with :data:`pass_settings`."""
+
+    debug: bool = False
+    engine: Engine = field(default_factory=Engine)
+
+
+pass_settings = click.make_pass_decorator(Settings, ensure=True)
+
+
+class CareerkgCommandError(click.ClickException):
+    """A library error shown as one line, with the exit code its kind carries."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class CareerkgGroup(click.Group):
+    """A group whose commands turn careerkg errors and unexpected failures into one clear line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CareerkgError as error:
+            if _debug(ctx):
+                raise
+            raise CareerkgCommandError(str(error), error.exit_code) from error
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except OSError as error:
+            if _debug(ctx):
+                raise
+            name = f"{error.filename}: " if error.filename else ""
+            raise CareerkgCommandError(f"{name}{error.strerror or error}", 2) from error
+        except Exception as error:
+            if _debug(ctx):
+                raise
+            raise CareerkgCommandError(
+                f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback, "
+                "and please report it)",
+                70,
+            ) from error
+
+
+def _debug(ctx: click.Context) -> bool:
+    settings = ctx.find_object(Settings)
+    return bool(settings and settings.debug)
+
+
+@click.group(
+    cls=CareerkgGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="careerkg")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="CAREERKG_DEBUG",
+    help="Show the full traceback when something fails (also CAREERKG_DEBUG=1).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """careerkg: reason about career moves with a knowledge graph.
+
+    Roles, skills and the moves between them come from an article on the career paths of product
+    managers, encoded as an OWL ontology with SHACL shapes. OWL 2 RL inference derives the roles a
+    profile may move to next, and every answer is traceable to the article.
+    """
+    # rdflib's JSON-LD parser calls its own deprecated ConjunctiveGraph internally; that is rdflib's
+    # business, not the user's, so this one warning (and only it) is not shown on the command line.
+    warnings.filterwarnings("ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning)
+    ctx.obj = Settings(debug=debug)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="careerkg")
+
+
+def _register() -> None:
+    from careerkg.cli.export import export
+    from careerkg.cli.validate import validate
+
+    for command in (export, validate):
+        cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,56 @@
+"""``careerkg export``: the ontology, knowledge base or shapes as RDF for other tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from careerkg import bundled
+from careerkg.bundled import Part
+from careerkg.knowledge import ontology_document
+from careerkg.rdfio import RDF_FORMATS, format_from_suffix, serialize, write_atomically
+
+_PARTS = [part.value for part in Part] + ["all"]
+
+
+@click.command()
+@click.option(
+    "--part",
+    type=click.Choice(_PARTS),
+    default="all",
+    show_default=True,
+    help="ontology: the OWL vocabulary; kg: the article's knowledge and alignments; shapes: the SHACL "
+    "shapes; all: one self-contained OWL document (vocabulary, knowledge, alignments and the OWL 2 RL "
+    "axioms generated from the requirements).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(RDF_FORMATS)),
+    default=None,
+    help="Output syntax; xml is RDF/XML (for Protégé). Default: from the -o file's suffix, else turtle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of standard output.",
+)
+def export(part: str, fmt: str | None, output: Path | None) -> None:
+    """Export careerkg's ontology, knowledge base or shapes as RDF.
+
+    \b
+    Examples:
+      careerkg export -o careerkg.owl            # everything, RDF/XML, for Protégé
+      careerkg export --part shapes              # SHACL shapes, Turtle
+      careerkg export --part kg --format nt      # the article's knowledge, N-Triples
+    """
+    graph = ontology_document() if part == "all" else bundled.load([part])
+    fmt = fmt or (format_from_suffix(output) if output else "turtle")
+    text = serialize(graph, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)

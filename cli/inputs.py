@@ -1,0 +1,60 @@
+"""Profile arguments of the commands: files or ``-`` for standard input, each read on its own.
+
+An input that cannot be read is reported (one line on stderr) and skipped, so the readable inputs next to it
+still get their answers; the command then ends with exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import click
+from rdflib import Graph
+
+from careerkg.errors import UnreadableInputError
+from careerkg.profiles import ProfileInput, read_profiles
+from careerkg.terms import TermIndex
+
+PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json"]
+
+profiles_argument = click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
+
+profile_format_option = click.option(
+    "--input-format",
+    "input_format",
+    type=click.Choice(PROFILE_FORMATS),
+    default=None,
+    metavar="FORMAT",
+    help="Format of the profile inputs: turtle, nt, xml, json-ld or json (object, array or JSON Lines). "
+    "Default: from each file's suffix, else from its content.",
+)
+
+
+@dataclass
+class ProfileInputs:
+    """The profiles read from all inputs, and whether any input was unreadable."""
+
+    graph: Graph = field(default_factory=Graph)
+    unreadable: int = 0
+
+    def fail_if_unreadable(self) -> None:
+        if self.unreadable:
+            raise click.exceptions.Exit(2)
+
+
+def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> ProfileInputs:
+    """Read every input named in ``names``; report each unreadable one on stderr and go on."""
+    result = ProfileInputs()
+    for name in names:
+        try:
+            source = (
+                ProfileInput("-", click.get_binary_stream("stdin").read()) if name == "-" else ProfileInput.from_path(name)
+            )
+            result.graph += read_profiles(source, terms, fmt)
+        except UnreadableInputError as error:
+            click.echo(f"Error: {error}", err=True)
+            result.unreadable += 1
+    if result.unreadable and not len(result.graph):
+        raise click.exceptions.Exit(2)
+    return result
+

@@ -1,0 +1,68 @@
+"""The RDF and SPARQL files shipped inside the careerkg package, read with importlib.resources.
+
+The files live in the data packages ``careerkg.ontology``, ``careerkg.rules`` and ``careerkg.queries``
+(the repository's ``ontology/``, ``rules/`` and ``queries/`` folders). Nothing here builds a path from
+``__file__`` and nothing is fetched: every graph careerkg reasons over starts from these files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from importlib import resources
+
+from rdflib import Graph
+
+from careerkg.vocab import bind_prefixes
+
+__all__ = ["Part", "data_files", "load", "read_text"]
+
+
+class Part(str, Enum):
+    """A part of careerkg's bundled knowledge, as ``careerkg export --part`` names it."""
+
+    #: The OWL vocabulary: classes, properties, the source article.
+    ONTOLOGY = "ontology"
+    #: The article's knowledge (roles, skills, requirements, transitions) and its ESCO/ISCO/O*NET alignments.
+    KG = "kg"
+    #: The SHACL shapes, for profiles and for the knowledge base.
+    SHAPES = "shapes"
+
+
+#: Which shipped files make up each part, in load order.
+PART_FILES: dict[Part, tuple[str, ...]] = {
+    Part.ONTOLOGY: ("careerkg.ttl",),
+    Part.KG: ("knowledge.ttl", "alignments.ttl"),
+    Part.SHAPES: ("profile-shapes.ttl", "knowledge-shapes.ttl"),
+}
+
+#: The data packages and the file suffixes each ships.
+DATA_PACKAGES: dict[str, tuple[str, ...]] = {
+    "careerkg.ontology": (".ttl", ".jsonld"),
+    "careerkg.rules": (".rq",),
+    "careerkg.queries": (".rq",),
+}
+
+
+def read_text(package: str, name: str) -> str:
+    """The text of the shipped file ``name`` in data package ``package`` (e.g. ``"careerkg.rules"``)."""
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def data_files(package: str) -> list[str]:
+    """Names of the data files shipped in ``package``, sorted."""
+    suffixes = DATA_PACKAGES[package]
+    return sorted(
+        entry.name
+        for entry in resources.files(package).iterdir()
+        if entry.is_file() and entry.name.endswith(suffixes)
+    )
+
+
+def load(parts: Iterable[Part | str], graph: Graph | None = None) -> Graph:
+    """Parse the files of ``parts`` (in order) into ``graph`` (a new one by default) and return it."""
+    target = bind_prefixes(Graph()) if graph is None else graph
+    for part in parts:
+        for name in PART_FILES[Part(part)]:
+            target.parse(data=read_text("careerkg.ontology", name), format="turtle")
+    return target

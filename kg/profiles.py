@@ -1,0 +1,184 @@
+"""Read people's profiles: Turtle, N-Triples, RDF/XML, JSON-LD, and plain JSON (object, array or JSON Lines).
+
+Plain JSON is read as JSON-LD with careerkg's bundled context (``ontology/context.jsonld``), so
+``{"currentRole": "ProductManager", "skills": ["Coding"]}`` means what it says. Role and skill values may be
+local names, ``ck:`` CURIEs, full IRIs or labels, in any case. An object without ``@id`` gets a stable IRI
+generated from its content. Nothing is ever fetched: a remote ``@context`` other than careerkg's own
+(resolved to the bundled copy) is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, URIRef
+
+from careerkg import bundled
+from careerkg.errors import UnreadableInputError
+from careerkg.terms import TermIndex
+from careerkg.vocab import CK, RDF, bind_prefixes
+
+__all__ = ["CONTEXT_IRI", "ProfileInput", "profile_subjects", "read_profiles"]
+
+#: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
+CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
+
+_RDF_SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+_JSON_SUFFIXES = {".json", ".jsonl", ".ndjson", ".jsonld"}
+_PROFILE_PROPERTIES = (CK.currentRole, CK.yearsInRole, CK.productsManaged, CK.hasSkill)
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """One input: its name as the user gave it (a path or ``-``) and its bytes."""
+
+    name: str
+    data: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> ProfileInput:
+        try:
+            return cls(str(path), Path(path).read_bytes())
+        except OSError as error:
+            raise UnreadableInputError(f"{path}: cannot read: {error.strerror or error}") from error
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower() if self.name != "-" else ""
+
+
+def _context() -> dict[str, Any]:
+    context: dict[str, Any] = json.loads(bundled.read_text("careerkg.ontology", "context.jsonld"))["@context"]
+    return context
+
+
+def _check_contexts(value: Any, where: str) -> Any:
+    """Replace careerkg's published context IRI with the bundled context; refuse any other remote context."""
+    if isinstance(value, str):
+        if value == CONTEXT_IRI:
+            return _context()
+        raise UnreadableInputError(f"{where}: remote JSON-LD @context {value!r} is not fetched (careerkg works offline)")
+    if isinstance(value, list):
+        return [_check_contexts(item, where) for item in value]
+    return value
+
+
+def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
+    """Turn role and skill names (labels, local names, CURIEs) into IRIs the context passes through."""
+
+    def iri(text: Any, find: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        found = find(text)
+        if found is not None:
+            return str(found)
+        if ":" in text:  # some other IRI or CURIE: leave it, the shapes will say it is unknown
+            return text
+        return str(CK) + quote(text.strip(), safe="")
+
+    if "currentRole" in record:
+        record["currentRole"] = iri(record["currentRole"], terms.find_role)
+    for key in ("yearsInRole", "productsManaged"):
+        # JSON numbers become xsd:decimal / xsd:integer literals through the context; give them their exact
+        # decimal spelling first (JSON-LD would otherwise go through a binary float and write 5 as 5.0E0).
+        value = record.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            record[key] = format(Decimal(repr(value)), "f")
+    for key in ("skills", "hasSkill"):
+        if isinstance(record.get(key), list):
+            record[key] = [iri(s, terms.find_skill) for s in record[key]]
+        elif key in record:
+            record[key] = iri(record[key], terms.find_skill)
+
+
+def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
+    record = dict(record)
+    if "@context" in record:
+        record["@context"] = _check_contexts(record["@context"], where)
+    else:
+        record["@context"] = _context()
+        _resolve_names(record, terms)
+        record.setdefault("@type", "Profile")
+    if "@id" not in record:
+        digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:20]
+        count = seen.get(digest, 0)
+        seen[digest] = count + 1
+        record["@id"] = f"urn:careerkg:profile:{digest}" + (f"-{count + 1}" if count else "")
+    return record
+
+
+def _json_records(source: ProfileInput, text: str) -> list[tuple[str, Any]]:
+    """(location, JSON value) pairs: one for a JSON document, one per line for JSON Lines."""
+    stripped = text.lstrip()
+    try:
+        return [(source.name, json.loads(text))]
+    except json.JSONDecodeError as error:
+        if not stripped.startswith("{") or source.suffix == ".jsonld":
+            raise UnreadableInputError(f"{source.name}:{error.lineno}: invalid JSON: {error.msg}") from error
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source.name}:{number}"
+        try:
+            records.append((where, json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise UnreadableInputError(f"{where}: invalid JSON: {error.msg}") from error
+    return records
+
+
+def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph) -> None:
+    seen: dict[str, int] = {}
+    for where, value in _json_records(source, text):
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            location = f"{where}[{index}]" if isinstance(value, list) else where
+            record = _plain_record(item, location, terms, seen)
+            try:
+                graph.parse(data=json.dumps(record), format="json-ld")
+            except UnreadableInputError:
+                raise
+            except Exception as error:  # rdflib's JSON-LD errors have no common base class
+                raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
+
+
+def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> Graph:
+    """Parse one input's profiles into a new graph. ``fmt`` overrides the format guessed from the suffix
+    (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
+    try:
+        text = source.data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableInputError(f"{source.name}: not UTF-8 text (byte {error.start})") from error
+    if not text.strip():
+        raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
+    fmt = fmt or _RDF_SUFFIXES.get(source.suffix)
+    if fmt is None:
+        fmt = "json" if source.suffix in _JSON_SUFFIXES or text.lstrip()[:1] in "{[" else "turtle"
+    graph = bind_prefixes(Graph())
+    if fmt in {"json", "json-ld"}:
+        _parse_json(source, text, terms, graph)
+    else:
+        try:
+            graph.parse(data=text, format=fmt)
+        except Exception as error:  # rdflib raises many unrelated types for syntax errors
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
+    if not profile_subjects(graph):
+        raise UnreadableInputError(f"{source.name}: no profile found (a profile is a ck:Profile or has a ck:currentRole)")
+    return graph
+
+
+def profile_subjects(graph: Graph) -> list[URIRef | BNode]:
+    """The profiles in ``graph``, in a stable order: typed ck:Profile or described with a profile property."""
+    found = {s for s in graph.subjects(RDF.type, CK.Profile)}
+    for prop in _PROFILE_PROPERTIES:
+        found.update(graph.subjects(prop, None))
+    return sorted((s for s in found if isinstance(s, (URIRef, BNode))), key=str)

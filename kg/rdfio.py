@@ -1,0 +1,57 @@
+"""RDF serialisation formats: names, file suffixes, media types, and atomic output files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+__all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "write_atomically"]
+
+#: careerkg's name for each RDF output format -> rdflib's serializer name.
+RDF_FORMATS: dict[str, str] = {
+    "turtle": "turtle",
+    "xml": "xml",
+    "json-ld": "json-ld",
+    "nt": "nt",
+}
+
+_SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+}
+
+
+def format_from_suffix(path: str | os.PathLike[str], default: str = "turtle") -> str:
+    """The output format a file name implies (``.owl`` and ``.rdf`` mean RDF/XML), else ``default``."""
+    return _SUFFIXES.get(Path(path).suffix.lower(), default)
+
+
+def serialize(graph: Graph, fmt: str) -> str:
+    """``graph`` as text in careerkg format ``fmt`` (one of :data:`RDF_FORMATS`)."""
+    text = graph.serialize(format=RDF_FORMATS[fmt])
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either wholly replaced or left as it was."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write here: {error.strerror}", str(target)) from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,81 @@
+"""Eligibility by inference: the OWL 2 RL closure (owlrl) together with careerkg's SPARQL rules.
+
+The reasoner sees only what matters for eligibility: the logical axioms of the ontology and knowledge base
+(classes, properties, typing, requirement data and the generated requirement axioms), never labels,
+definitions, provenance or alignments, which are brought back only for output. The SPARQL rules in
+``careerkg.rules`` and the OWL 2 RL closure are applied in turn until neither adds a triple.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from careerkg import bundled
+from careerkg.knowledge import knowledge_graph
+from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
+
+__all__ = ["Reasoner", "logical_axioms"]
+
+#: The relations inference adds to profiles; everything else it derives is bookkeeping.
+DERIVED = (CK.meetsRequirement, CK.eligibleFor)
+
+
+def logical_axioms(knowledge: Graph) -> Graph:
+    """``knowledge`` without its annotations (anything said with an annotation property, or rdfs:label,
+    comment, seeAlso and isDefinedBy), keeping what a reasoner needs."""
+    annotation = set(knowledge.subjects(RDF.type, OWL.AnnotationProperty))
+    annotation |= {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+    keep = Graph()
+    for triple in knowledge:
+        if triple[1] not in annotation:
+            keep.add(triple)
+    # the annotation properties the requirement data uses stay: the SPARQL rules read them
+    keep += knowledge.triples((None, CK.thresholdProperty, None))
+    keep += knowledge.triples((None, CK.requiredSkillCategory, None))
+    return keep
+
+
+class Reasoner:
+    """OWL 2 RL plus SPARQL rules over careerkg's knowledge; reusable across many calls."""
+
+    def __init__(self, knowledge: Graph | None = None) -> None:
+        self.knowledge = knowledge if knowledge is not None else knowledge_graph(axioms=True)
+
+    @cached_property
+    def axioms(self) -> Graph:
+        return logical_axioms(self.knowledge)
+
+    @cached_property
+    def rules(self) -> list[str]:
+        return [bundled.read_text("careerkg.rules", name) for name in bundled.data_files("careerkg.rules")]
+
+    def infer(self, profiles: Graph) -> Graph:
+        """The triples inference adds about the subjects of ``profiles``: ``ck:meetsRequirement`` and
+        ``ck:eligibleFor`` (a new graph; ``profiles`` is not changed)."""
+        import owlrl
+
+        data = Graph()
+        data += self.axioms
+        data += profiles
+        closed = False
+        while True:
+            before = len(data)
+            for rule in self.rules:
+                for triple in list(data.query(rule)):
+                    data.add(triple)  # type: ignore[arg-type]
+            if closed and len(data) == before:
+                break  # the rules add nothing to a closed graph: a fixpoint of both
+            owlrl.DeductiveClosure(
+                owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+            ).expand(data)
+            closed = True
+        subjects: set[Node] = set(profiles.subjects())
+        derived = bind_prefixes(Graph())
+        for prop in DERIVED:
+            for s, o in data.subject_objects(prop):
+                if s in subjects:
+                    derived.add((s, prop, o))
+        return derived

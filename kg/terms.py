@@ -1,0 +1,69 @@
+"""Find roles and skills by what people call them: full IRI, ``ck:`` CURIE, local name or label, any case."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import Graph, Literal, URIRef
+
+from careerkg.errors import UnknownTermError
+from careerkg.vocab import CK, RDF, RDFS
+
+__all__ = ["TermIndex"]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
+
+
+@dataclass
+class TermIndex:
+    """Lookup tables for the roles and skills of a knowledge graph."""
+
+    graph: Graph
+
+    def _index(self, members: set[URIRef]) -> dict[str, URIRef]:
+        index: dict[str, URIRef] = {}
+        for iri in members:
+            local = str(iri).removeprefix(str(CK))
+            names = [str(iri), f"ck:{local}", local]
+            names += [str(label) for label in self.graph.objects(iri, RDFS.label) if isinstance(label, Literal)]
+            for name in names:
+                index.setdefault(_key(name), iri)
+        return index
+
+    @cached_property
+    def roles(self) -> dict[str, URIRef]:
+        return self._index({r for r in self.graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)})
+
+    @cached_property
+    def skills(self) -> dict[str, URIRef]:
+        categories = set(self.graph.subjects(RDFS.subClassOf, CK.Skill)) | {CK.Skill}
+        members = {s for c in categories for s in self.graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
+        return self._index(members)
+
+    def find_role(self, text: str) -> URIRef | None:
+        return self.roles.get(_key(text))
+
+    def find_skill(self, text: str) -> URIRef | None:
+        return self.skills.get(_key(text))
+
+    def role(self, text: str) -> URIRef:
+        """The role ``text`` names, or :class:`UnknownTermError` with the closest names."""
+        return self._require("role", text, self.roles)
+
+    def skill(self, text: str) -> URIRef:
+        """The skill ``text`` names, or :class:`UnknownTermError` with the closest names."""
+        return self._require("skill", text, self.skills)
+
+    @staticmethod
+    def _require(kind: str, text: str, index: dict[str, URIRef]) -> URIRef:
+        found = index.get(_key(text))
+        if found is not None:
+            return found
+        local_names = sorted({str(iri).removeprefix(str(CK)) for iri in index.values()})
+        close = difflib.get_close_matches(text, local_names, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; `careerkg {kind}s` lists them"
+        raise UnknownTermError(f"unknown {kind} {text!r}{hint}")

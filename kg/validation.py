@@ -1,0 +1,100 @@
+"""SHACL validation of profiles, of the knowledge base, and of careerkg's shapes themselves.
+
+pySHACL is imported only when a validation runs: it is slow to import and most commands never need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from careerkg import bundled
+from careerkg.bundled import Part
+from careerkg.vocab import SH, bind_prefixes
+
+__all__ = ["ValidationReport", "Violation", "validate_knowledge", "validate_profiles", "validate_shapes"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, as a career coach reads it: what, which property, which value, and why."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: ``conforms``, the readable ``violations``, and the W3C SHACL report graph."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    graph: Graph
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def _report(conforms: bool, report: Graph) -> ValidationReport:
+    violations = set()
+    for result in report.objects(None, SH.result):
+        violations.add(
+            Violation(
+                focus=str(report.value(result, SH.focusNode)),
+                path=_text(report.value(result, SH.resultPath)),
+                value=_text(report.value(result, SH.value)),
+                message=str(report.value(result, SH.resultMessage) or "violates a SHACL constraint"),
+                severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                shape=str(report.value(result, SH.sourceShape)),
+            )
+        )
+    # One line per distinct problem: a value failing two constraints of one shape yields two identical results.
+    ordered = sorted(violations, key=lambda v: (v.focus, v.path or "", v.value or "", v.message, v.shape))
+    return ValidationReport(conforms=conforms, violations=tuple(ordered), graph=bind_prefixes(report))
+
+
+def _validate(data: Graph, shapes: Graph) -> ValidationReport:
+    from pyshacl import validate
+
+    conforms, report, _ = validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_infos=True, allow_warnings=True
+    )
+    assert isinstance(report, Graph)
+    return _report(bool(conforms), report)
+
+
+def _shapes(name: str) -> Graph:
+    graph = Graph()
+    graph.parse(data=bundled.read_text("careerkg.ontology", name), format="turtle")
+    return graph
+
+
+def validate_profiles(profiles: Graph) -> ValidationReport:
+    """Validate ``profiles`` against the profile shapes, with the knowledge base that says which roles and
+    skills exist."""
+    data = bundled.load([Part.ONTOLOGY, Part.KG])
+    data += profiles
+    return _validate(data, _shapes("profile-shapes.ttl"))
+
+
+def validate_knowledge(knowledge: Graph | None = None) -> ValidationReport:
+    """Validate a knowledge base (by default careerkg's own, with its ontology) against the knowledge shapes."""
+    data = bundled.load([Part.ONTOLOGY, Part.KG]) if knowledge is None else knowledge
+    return _validate(data, _shapes("knowledge-shapes.ttl"))
+
+
+def validate_shapes() -> ValidationReport:
+    """Validate careerkg's shapes graphs against the W3C shapes for SHACL (pySHACL's bundled meta-SHACL)."""
+    from pyshacl.entrypoints import meta_validate
+
+    shapes = bundled.load([Part.SHAPES], Graph())
+    conforms, report, _ = meta_validate(shapes, inference="none")
+    assert isinstance(report, Graph)
+    return _report(bool(conforms), report)

@@ -1,0 +1,1 @@
+"""Data package: careerkg's named SPARQL queries (``careerkg queries`` lists them)."""
