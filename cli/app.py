@@ -99,10 +99,15 @@ def main() -> None:
 
 
 def _register() -> None:
+    from careerkg.cli.catalogue import roles, skills
+    from careerkg.cli.eligible import eligible, gaps
     from careerkg.cli.export import export
+    from careerkg.cli.graph import graph
+    from careerkg.cli.path import path
+    from careerkg.cli.query import queries, query
     from careerkg.cli.validate import validate
 
-    for command in (export, validate):
+    for command in (eligible, gaps, path, validate, query, queries, roles, skills, graph, export):
         cli.add_command(command)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from careerkg import bundled
+from careerkg.cli.app import Settings, pass_settings
 from careerkg.bundled import Part
 from careerkg.knowledge import ontology_document
 from careerkg.rdfio import RDF_FORMATS, format_from_suffix, serialize, write_atomically
@@ -32,13 +33,19 @@ _PARTS = [part.value for part in Part] + ["all"]
     help="Output syntax; xml is RDF/XML (for Protégé). Default: from the -o file's suffix, else turtle.",
 )
 @click.option(
+    "--inferred",
+    is_flag=True,
+    help="Add what the OWL 2 RL closure derives from the knowledge (materialised, for stores without a reasoner).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     metavar="FILE",
     help="Write to FILE (atomically) instead of standard output.",
 )
-def export(part: str, fmt: str | None, output: Path | None) -> None:
+@pass_settings
+def export(settings: Settings, part: str, inferred: bool, fmt: str | None, output: Path | None) -> None:
     """Export careerkg's ontology, knowledge base or shapes as RDF.
 
     \b
@@ -46,8 +53,13 @@ def export(part: str, fmt: str | None, output: Path | None) -> None:
       careerkg export -o careerkg.owl            # everything, RDF/XML, for Protégé
       careerkg export --part shapes              # SHACL shapes, Turtle
       careerkg export --part kg --format nt      # the article's knowledge, N-Triples
+      careerkg export --inferred -o full.ttl     # with the OWL 2 RL closure materialised
     """
     graph = ontology_document() if part == "all" else bundled.load([part])
+    if inferred:
+        if part == "shapes":
+            raise click.UsageError("--inferred applies to the ontology and knowledge base, not to the shapes")
+        graph += settings.engine.reasoner.knowledge_closure
     fmt = fmt or (format_from_suffix(output) if output else "turtle")
     text = serialize(graph, fmt)
     if output is None:

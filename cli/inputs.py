@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import click
-from rdflib import Graph
-
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import ProfileInput, read_profiles
+from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.terms import TermIndex
 
 PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json"]
@@ -34,7 +32,7 @@ profile_format_option = click.option(
 class ProfileInputs:
     """The profiles read from all inputs, and whether any input was unreadable."""
 
-    graph: Graph = field(default_factory=Graph)
+    profiles: ProfileSet = field(default_factory=ProfileSet)
     unreadable: int = 0
 
     def fail_if_unreadable(self) -> None:
@@ -50,11 +48,11 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
             source = (
                 ProfileInput("-", click.get_binary_stream("stdin").read()) if name == "-" else ProfileInput.from_path(name)
             )
-            result.graph += read_profiles(source, terms, fmt)
+            result.profiles.add(read_profiles(source, terms, fmt))
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
             result.unreadable += 1
-    if result.unreadable and not len(result.graph):
+    if result.unreadable and not result.profiles.order:
         raise click.exceptions.Exit(2)
     return result
 

@@ -38,7 +38,7 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
       cat profile.ttl | careerkg validate --input-format turtle -
     """
     inputs = read_inputs(profiles, settings.engine.terms, input_format)
-    report = validate_profiles(inputs.graph)
+    report = validate_profiles(inputs.profiles.graph)
     if fmt == "turtle":
         click.echo(serialize(report.graph, "turtle"), nl=False)
     elif fmt == "json":

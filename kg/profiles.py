@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +24,7 @@ from careerkg.errors import UnreadableInputError
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK, RDF, bind_prefixes
 
-__all__ = ["CONTEXT_IRI", "ProfileInput", "profile_subjects", "read_profiles"]
+__all__ = ["CONTEXT_IRI", "ProfileInput", "ProfileSet", "profile_subjects", "read_profiles"]
 
 #: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
 CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
@@ -53,6 +53,19 @@ class ProfileInput:
         return Path(self.name).suffix.lower() if self.name != "-" else ""
 
 
+@dataclass
+class ProfileSet:
+    """Profiles read from one or more inputs: their triples and the profiles in input order."""
+
+    graph: Graph = field(default_factory=lambda: bind_prefixes(Graph()))
+    order: list[URIRef | BNode] = field(default_factory=list)
+
+    def add(self, other: ProfileSet) -> None:
+        self.graph += other.graph
+        known = set(self.order)
+        self.order += [p for p in other.order if p not in known]
+
+
 def _context() -> dict[str, Any]:
     context: dict[str, Any] = json.loads(bundled.read_text("careerkg.ontology", "context.jsonld"))["@context"]
     return context
@@ -66,6 +79,18 @@ def _check_contexts(value: Any, where: str) -> Any:
         raise UnreadableInputError(f"{where}: remote JSON-LD @context {value!r} is not fetched (careerkg works offline)")
     if isinstance(value, list):
         return [_check_contexts(item, where) for item in value]
+    return value
+
+
+def _local_contexts(value: Any, where: str) -> Any:
+    """``value`` with every ``@context`` in it, at any depth, made local (or refused)."""
+    if isinstance(value, dict):
+        return {
+            key: _check_contexts(item, where) if key == "@context" else _local_contexts(item, where)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_local_contexts(item, where) for item in value]
     return value
 
 
@@ -100,10 +125,10 @@ def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
 def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
-    record = dict(record)
-    if "@context" in record:
-        record["@context"] = _check_contexts(record["@context"], where)
-    else:
+    record = _local_contexts(record, where)
+    if "@graph" in record:  # a JSON-LD document of several nodes: taken as it is
+        return record
+    if "@context" not in record:
         record["@context"] = _context()
         _resolve_names(record, terms)
         record.setdefault("@type", "Profile")
@@ -135,22 +160,27 @@ def _json_records(source: ProfileInput, text: str) -> list[tuple[str, Any]]:
     return records
 
 
-def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph) -> None:
+def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph) -> list[str]:
+    """Parse the JSON records into ``graph``; return their ``@id``s in input order."""
     seen: dict[str, int] = {}
+    ids: list[str] = []
     for where, value in _json_records(source, text):
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             location = f"{where}[{index}]" if isinstance(value, list) else where
             record = _plain_record(item, location, terms, seen)
+            if isinstance(record.get("@id"), str):
+                ids.append(record["@id"])
             try:
                 graph.parse(data=json.dumps(record), format="json-ld")
             except UnreadableInputError:
                 raise
             except Exception as error:  # rdflib's JSON-LD errors have no common base class
                 raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
+    return ids
 
 
-def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> Graph:
+def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> ProfileSet:
     """Parse one input's profiles into a new graph. ``fmt`` overrides the format guessed from the suffix
     (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
     try:
@@ -163,17 +193,22 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     if fmt is None:
         fmt = "json" if source.suffix in _JSON_SUFFIXES or text.lstrip()[:1] in "{[" else "turtle"
     graph = bind_prefixes(Graph())
+    ids: list[str] = []
     if fmt in {"json", "json-ld"}:
-        _parse_json(source, text, terms, graph)
+        ids = _parse_json(source, text, terms, graph)
     else:
         try:
             graph.parse(data=text, format=fmt)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
-    if not profile_subjects(graph):
+    found = profile_subjects(graph)
+    if not found:
         raise UnreadableInputError(f"{source.name}: no profile found (a profile is a ck:Profile or has a ck:currentRole)")
-    return graph
+    # JSON records keep their input order; RDF graphs have none, so their profiles come sorted by IRI.
+    position = {iri: index for index, iri in enumerate(ids)}
+    found.sort(key=lambda p: (position.get(str(p), len(position)), str(p)))
+    return ProfileSet(graph, found)
 
 
 def profile_subjects(graph: Graph) -> list[URIRef | BNode]:

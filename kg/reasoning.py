@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from careerkg import bundled
+from careerkg.axioms import requirement_axioms
 from careerkg.knowledge import knowledge_graph
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 
 __all__ = ["Reasoner", "logical_axioms"]
+
+#: Namespaces of the built-in vocabularies, about which the closure derives only tautologies.
+_BUILTIN = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")  # fmt: skip
 
 #: The relations inference adds to profiles; everything else it derives is bookkeeping.
 DERIVED = (CK.meetsRequirement, CK.eligibleFor)
@@ -42,15 +47,40 @@ class Reasoner:
     """OWL 2 RL plus SPARQL rules over careerkg's knowledge; reusable across many calls."""
 
     def __init__(self, knowledge: Graph | None = None) -> None:
-        self.knowledge = knowledge if knowledge is not None else knowledge_graph(axioms=True)
+        #: The ontology and knowledge base, without generated axioms (the reasoner generates its own).
+        self.knowledge = knowledge if knowledge is not None else knowledge_graph(axioms=False)
 
     @cached_property
     def axioms(self) -> Graph:
-        return logical_axioms(self.knowledge)
+        """What the reasoner works on: the logical axioms and the axioms generated from the requirements."""
+        axioms = logical_axioms(self.knowledge)
+        axioms += requirement_axioms(self.knowledge)
+        return axioms
 
     @cached_property
     def rules(self) -> list[str]:
         return [bundled.read_text("careerkg.rules", name) for name in bundled.data_files("careerkg.rules")]
+
+    @cached_property
+    def knowledge_closure(self) -> Graph:
+        """What the OWL 2 RL closure adds to the knowledge graph itself (e.g. roles typed schema:Occupation
+        through ck:Role's superclass), without the trivial triples every node gets (owl:sameAs itself,
+        rdf:type owl:Thing) and without statements about the axioms' blank nodes."""
+        import owlrl
+
+        data = Graph()
+        data += self.axioms
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
+        added = bind_prefixes(Graph())
+        for s, p, o in data:
+            if (s, p, o) in self.axioms or isinstance(s, BNode) or isinstance(o, BNode):
+                continue
+            if (p == OWL.sameAs and s == o) or (p == RDF.type and o in (OWL.Thing, RDFS.Resource)):
+                continue
+            if str(s).startswith(_BUILTIN) or str(o).startswith(_BUILTIN):
+                continue
+            added.add((s, p, o))
+        return added
 
     def infer(self, profiles: Graph) -> Graph:
         """The triples inference adds about the subjects of ``profiles``: ``ck:meetsRequirement`` and

@@ -9,7 +9,7 @@ from functools import cached_property
 from rdflib import Graph, Literal, URIRef
 
 from careerkg.errors import UnknownTermError
-from careerkg.vocab import CK, RDF, RDFS
+from careerkg.vocab import CK, RDF, RDFS, SKOS
 
 __all__ = ["TermIndex"]
 
@@ -29,7 +29,8 @@ class TermIndex:
         for iri in members:
             local = str(iri).removeprefix(str(CK))
             names = [str(iri), f"ck:{local}", local]
-            names += [str(label) for label in self.graph.objects(iri, RDFS.label) if isinstance(label, Literal)]
+            for prop in (RDFS.label, SKOS.altLabel):
+                names += [str(label) for label in self.graph.objects(iri, prop) if isinstance(label, Literal)]
             for name in names:
                 index.setdefault(_key(name), iri)
         return index
@@ -49,6 +50,9 @@ class TermIndex:
 
     def find_skill(self, text: str) -> URIRef | None:
         return self.skills.get(_key(text))
+
+    def find_role_or_skill(self, text: str) -> URIRef | None:
+        return self.find_role(text) or self.find_skill(text)
 
     def role(self, text: str) -> URIRef:
         """The role ``text`` names, or :class:`UnknownTermError` with the closest names."""

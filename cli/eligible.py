@@ -1,0 +1,212 @@
+"""``careerkg eligible`` and ``careerkg gaps``: the main job, over one or many profiles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from careerkg.cli.app import Settings, pass_settings
+from careerkg.cli.inputs import ProfileInputs, profile_format_option, profiles_argument, read_inputs
+from careerkg.cli.render import csv_text, short, table
+from careerkg.eligibility import Assessment, Move
+from careerkg.engine import Evaluation
+from careerkg.rdfio import serialize
+from careerkg.vocab import CK, bind_prefixes
+
+
+def report_invalid(evaluation: Evaluation) -> None:
+    """Invalid profiles get no results: their violations go to stderr, one line each."""
+    for profile, violations in evaluation.invalid.items():
+        for v in violations:
+            value = v.value if v.value is not None else "(none)"
+            click.echo(f"invalid profile {profile}: {short(v.path)} = {value}: {v.message}", err=True)
+
+
+def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
+    inputs.fail_if_unreadable()
+    if evaluation.invalid:
+        raise click.exceptions.Exit(1)
+
+
+def _requirement_lines(move: Move) -> list[str]:
+    lines = []
+    for r in move.requirements:
+        mark = "met" if r.met else "MISSING" if r.essential else "not met"
+        kind = "essential" if r.essential else "optional"
+        by = "; ".join(f.label for f in r.met_by)
+        lines.append(f"      [{mark}] {kind}: {r.label}" + (f"  <- {by}" if by else ""))
+    return lines
+
+
+def _provenance_lines(move: Move) -> list[str]:
+    t = move.transition
+    lines = [f"      source: {move.source_label or short(str(t.source))}; section: {'; '.join(t.sections)}"]
+    lines.append(f"      why: {t.justification}")
+    return lines
+
+
+def _profile_heading(a: Assessment) -> str:
+    return f"{a.profile}  (now: {a.current_role_label})"
+
+
+def _eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
+    out = []
+    for a in assessments:
+        out.append(_profile_heading(a))
+        if not a.eligible:
+            out.append("  no move is open yet; `careerkg gaps` shows what is missing")
+        for m in a.eligible:
+            out.append(f"  -> {m.role_label} ({short(str(m.transition.to_role))}) via {short(str(m.transition.iri))}")
+            if explain:
+                out += _requirement_lines(m) + _provenance_lines(m)
+        out.append("")
+    return "\n".join(out)
+
+
+@click.command()
+@profiles_argument
+@profile_format_option
+@click.option("--explain", is_flag=True, help="For each eligible role: the transition, every requirement with the "
+              "profile fact that met it, and the source section it rests on.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv", "turtle"]),
+    default="table",
+    show_default=True,
+    help="table: for people; json: one array; jsonl: one object per profile per line; csv: one row per "
+    "eligible role; turtle: the derived triples (ck:eligibleFor, ck:meetsRequirement).",
+)
+@pass_settings
+def eligible(settings: Settings, profiles: tuple[str, ...], input_format: str | None, explain: bool, fmt: str) -> None:
+    """The roles each profile may move to next, derived by OWL 2 RL inference.
+
+    PROFILE is a file (Turtle, N-Triples, RDF/XML, JSON-LD, JSON or JSON Lines; many profiles per file) or
+    - for standard input. Invalid profiles get no results: their violations go to stderr and the exit code
+    is 1, while the valid profiles still get theirs. Unreadable input: exit code 2.
+
+    \b
+    Examples:
+      careerkg eligible examples/ada.json
+      careerkg eligible --explain examples/ada.ttl
+      careerkg eligible --format jsonl examples/team.jsonl
+      echo '{"currentRole": "ProductManager", "skills": ["Coding"]}' | careerkg eligible -
+    """
+    inputs = read_inputs(profiles, settings.engine.terms, input_format)
+    evaluation = settings.engine.evaluate(inputs.profiles)
+    report_invalid(evaluation)
+    found = evaluation.assessments
+    if fmt == "json":
+        click.echo(json.dumps([a.to_json(explain) for a in found], indent=2))
+    elif fmt == "jsonl":
+        for a in found:
+            click.echo(json.dumps(a.to_json(explain)))
+    elif fmt == "csv":
+        headers = ["profile", "currentRole", "role", "label", "transition", "sections"]
+        headers += ["requirementsMet", "justification"] if explain else []
+        rows = []
+        for a in found:
+            for m in a.eligible:
+                row: list[Any] = [a.profile, a.current_role, m.transition.to_role, m.role_label, m.transition.iri,
+                                  "; ".join(m.transition.sections)]  # fmt: skip
+                if explain:
+                    row += ["; ".join(r.label for r in m.requirements if r.met), m.transition.justification]
+                rows.append(row)
+        click.echo(csv_text(headers, rows), nl=False)
+    elif fmt == "turtle":
+        derived = bind_prefixes(type(evaluation.derived)())
+        for prop in (CK.eligibleFor, CK.meetsRequirement):
+            derived += evaluation.derived.triples((None, prop, None))
+        click.echo(serialize(derived, "turtle"), nl=False)
+    else:
+        click.echo(_eligible_text(found, explain), nl=False)
+    finish(inputs, evaluation)
+
+
+def _gap_moves(a: Assessment, target: Any) -> list[Move]:
+    if target is None:
+        return list(a.gaps)
+    return [m for m in (*a.eligible, *a.gaps) if m.transition.to_role == target]
+
+
+@click.command()
+@profiles_argument
+@profile_format_option
+@click.option("--target", metavar="ROLE", help="Only the move into ROLE (IRI, ck: CURIE, local name or label).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json, jsonl or csv for programs.",
+)
+@pass_settings
+def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None, target: str | None, fmt: str) -> None:
+    """What is missing for the moves not yet open, closest first.
+
+    For each move out of the profile's current role that it cannot make yet: the essential requirements it
+    misses and a match score (essential met/total; optional met/total counted separately). With --target,
+    only the move into that role, open or not; if no single move leads there, `careerkg path` shows routes.
+
+    \b
+    Examples:
+      careerkg gaps examples/ada.json
+      careerkg gaps examples/ada.json --target "chief operating officer"
+    """
+    engine = settings.engine
+    target_iri = engine.terms.role(target) if target else None
+    inputs = read_inputs(profiles, engine.terms, input_format)
+    evaluation = engine.evaluate(inputs.profiles)
+    report_invalid(evaluation)
+    results = []
+    for a in evaluation.assessments:
+        moves = _gap_moves(a, target_iri)
+        data = a.gaps_json()
+        data["gaps"] = [
+            {**m.to_json(explain=False), "eligible": m.eligible, "missing": [r.to_json() for r in m.missing],
+             "requirements": [r.to_json() for r in m.requirements], "sections": list(m.transition.sections)}
+            for m in moves
+        ]  # fmt: skip
+        if target_iri is not None and not moves:
+            data["note"] = (
+                f"no single move leads from {a.current_role_label} to {engine.catalogue.label(target_iri)}; "
+                f"`careerkg path --profile PROFILE {short(str(target_iri))}` shows routes"
+            )
+        results.append((a, moves, data))
+    if fmt == "json":
+        click.echo(json.dumps([d for _, _, d in results], indent=2))
+    elif fmt == "jsonl":
+        for _, _, d in results:
+            click.echo(json.dumps(d))
+    elif fmt == "csv":
+        headers = ["profile", "currentRole", "role", "label", "eligible", "essentialMet", "essentialTotal",
+                   "optionalMet", "optionalTotal", "missing"]  # fmt: skip
+        rows = [
+            [a.profile, a.current_role, m.transition.to_role, m.role_label, m.eligible, m.score["essentialMet"],
+             m.score["essentialTotal"], m.score["optionalMet"], m.score["optionalTotal"],
+             "; ".join(r.label for r in m.missing)]
+            for a, moves, _ in results for m in moves
+        ]  # fmt: skip
+        click.echo(csv_text(headers, rows), nl=False)
+    else:
+        for a, moves, data in results:
+            click.echo(_profile_heading(a))
+            if "note" in data:
+                click.echo(f"  {data['note']}")
+            elif not moves:
+                click.echo("  every move out of this role is already open")
+            else:
+                rows = [
+                    [m.role_label, "open" if m.eligible else "not yet",
+                     f"{m.score['essentialMet']}/{m.score['essentialTotal']}",
+                     f"{m.score['optionalMet']}/{m.score['optionalTotal']}",
+                     "; ".join(r.label for r in m.missing) or "-"]
+                    for m in moves
+                ]  # fmt: skip
+                text = table(["move to", "status", "essential", "optional", "missing"], rows)
+                click.echo("\n".join("  " + line for line in text.splitlines()))
+            click.echo("")
+    finish(inputs, evaluation)

@@ -1,0 +1,143 @@
+"""``careerkg query`` and ``careerkg queries``: SPARQL over the knowledge graph and profiles."""
+
+from __future__ import annotations
+
+import click
+from rdflib import Graph
+from rdflib.query import Result
+from rdflib.term import Identifier, Literal
+
+from careerkg.cli.app import Settings, pass_settings
+from careerkg.cli.eligible import report_invalid
+from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.cli.render import csv_text, table
+from careerkg.rdfio import serialize
+from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv
+from careerkg.vocab import bind_prefixes
+
+_GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
+
+
+@click.command()
+@click.argument("query_spec", metavar="NAME|FILE|-")
+@click.option("--profile", "profiles", multiple=True, metavar="PROFILE",
+              help="Add the profiles in PROFILE to the graph (repeatable; - for standard input).")  # fmt: skip
+@profile_format_option
+@click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
+              help="Bind ?VAR before the query runs (repeatable). VALUE: a role or skill name, a ck: CURIE, "
+              "<IRI>, a number or a string.")  # fmt: skip
+@click.option("--inferred", is_flag=True,
+              help="Add what inference derives: the OWL 2 RL closure of the knowledge graph and, for the "
+              "profiles, ck:eligibleFor and ck:meetsRequirement.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+    default="table",
+    show_default=True,
+    help="SELECT/ASK results: a text table, or the W3C SPARQL results formats (JSON, CSV, TSV, XML). "
+    "CONSTRUCT/DESCRIBE: table gives Turtle, json JSON-LD, xml RDF/XML.",
+)
+@pass_settings
+def query(
+    settings: Settings,
+    query_spec: str,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    bindings: tuple[str, ...],
+    inferred: bool,
+    fmt: str,
+) -> None:
+    """Run a SPARQL query over careerkg's knowledge graph (and profiles).
+
+    NAME is a named query (see `careerkg queries`), FILE a .rq file, - reads the query from standard input.
+    Queries are read-only and offline: updates and SERVICE are refused, FROM never loads anything.
+
+    \b
+    Examples:
+      careerkg query roles
+      careerkg query transitions --bind from=SeniorProductManager
+      careerkg query requirements --bind from=ck:ProductManager --bind to=ck:SeniorProductManager --format csv
+      careerkg query eligible --profile examples/team.jsonl
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | careerkg query -
+    """
+    engine = settings.engine
+    stdin_text = click.get_text_stream("stdin").read() if query_spec == "-" else None
+    if query_spec == "-" and "-" in profiles:
+        raise click.UsageError("standard input can hold the query or a profile, not both")
+    source, text = load_query(query_spec, stdin_text)
+    prepared = prepare(text, source)
+    graph = bind_prefixes(Graph())
+    graph += engine.knowledge
+    if inferred:
+        graph += engine.reasoner.knowledge_closure
+    invalid = False
+    if profiles:
+        inputs = read_inputs(profiles, engine.terms, input_format)
+        inputs.fail_if_unreadable()
+        graph += inputs.profiles.graph
+        if inferred:
+            evaluation = engine.evaluate(inputs.profiles)
+            report_invalid(evaluation)
+            invalid = bool(evaluation.invalid)
+            graph += evaluation.derived
+    values: dict[str, Identifier] = {}
+    for item in bindings:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip().lstrip("?$"):
+            raise click.BadParameter(f"{item!r} is not VAR=VALUE", param_hint="--bind")
+        values[name.strip().lstrip("?$")] = binding_value(raw, graph, engine.terms.find_role_or_skill)
+    result = run(prepared, graph, values)
+    click.echo(_render(result, fmt, graph), nl=False)
+    if invalid:
+        raise click.exceptions.Exit(1)
+
+
+def _cell(term: Identifier | None, graph: Graph) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    try:
+        return graph.namespace_manager.normalizeUri(term) if not str(term).startswith("_:") else term.n3()
+    except Exception:  # pragma: no cover - odd IRIs print as they are
+        return str(term)
+
+
+def _render(result: Result, fmt: str, graph: Graph) -> str:
+    if result.type in {"CONSTRUCT", "DESCRIBE"}:
+        assert result.graph is not None
+        out = bind_prefixes(result.graph)
+        if fmt not in _GRAPH_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
+        return serialize(out, _GRAPH_FORMATS[fmt])
+    if fmt == "tsv":
+        return tsv(result) if result.type == "SELECT" else ("true\n" if result.askAnswer else "false\n")
+    if fmt in {"json", "csv", "xml"}:
+        text = result.serialize(format=fmt)
+        assert text is not None
+        decoded = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        return decoded if decoded.endswith("\n") else decoded + "\n"
+    if result.type == "ASK":
+        return "true\n" if result.askAnswer else "false\n"
+    variables = [str(v) for v in (result.vars or [])]
+    rows = [[_cell(row[v], graph) for v in variables] for row in result]  # type: ignore[index, call-overload]
+    if fmt == "csv":  # pragma: no cover - handled above
+        return csv_text(variables, rows)
+    return table(variables, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def queries(fmt: str) -> None:
+    """List the named queries shipped with careerkg, with each one's summary.
+
+    Run one with `careerkg query NAME`; its full text and description are in careerkg's queries/ folder.
+    """
+    found = named_queries()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"name": q.name, "summary": q.summary, "description": q.description} for q in found], indent=2))
+    else:
+        click.echo(table(["name", "summary"], [[q.name, q.summary] for q in found]), nl=False)

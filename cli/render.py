@@ -1,0 +1,36 @@
+"""Plain-text tables and CSV for the commands' human-readable and spreadsheet outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """An aligned text table; empty cells print as ``-``."""
+    cells = [[("-" if c is None or c == "" else str(c)) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join([line, rule, *body]) + "\n"
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    return out.getvalue()
+
+
+def short(iri: str | None) -> str:
+    """A careerkg IRI as a ``ck:`` CURIE; other IRIs unchanged."""
+    if iri is None:
+        return "-"
+    prefix = "https://w3id.org/careerkg#"
+    return "ck:" + iri[len(prefix) :] if iri.startswith(prefix) else iri

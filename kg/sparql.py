@@ -1,0 +1,186 @@
+"""Named SPARQL queries and running queries safely.
+
+Each ``.rq`` file in ``careerkg.queries`` starts with a grlc-style header of ``#+ key: value`` lines
+(``summary`` required, ``description`` optional, a ``>`` folded block allowed). Headers are parsed strictly:
+an unknown key, a missing summary or a malformed line is an error, never silently ignored.
+
+Queries run read-only and offline: updates do not parse as queries, ``SERVICE`` is refused, ``FROM`` and
+``FROM NAMED`` never load anything, and bound values are passed as initial bindings, never pasted into text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+from rdflib.plugins import sparql as rdflib_sparql
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Identifier, Literal, URIRef, Variable
+
+from careerkg import bundled
+from careerkg.errors import InvalidInputError, UnknownTermError, UnreadableInputError
+
+__all__ = ["NamedQuery", "QueryHeaderError", "named_queries", "parse_header", "prepare", "run", "tsv"]
+
+_HEADER_KEYS = {"summary", "description"}
+_LINE = re.compile(r"^#\+ ?(?P<body>.*)$")
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:\s+(?P<value>.*))?$")
+
+# Never let rdflib fetch the graphs named in FROM / FROM NAMED.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+
+class QueryHeaderError(InvalidInputError):
+    """A named query's ``#+`` header is malformed."""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    summary: str
+    description: str
+    text: str
+
+
+def parse_header(text: str, source: str) -> dict[str, str]:
+    """The ``#+`` header of a query as a dict; :class:`QueryHeaderError` on anything unexpected."""
+    header: dict[str, str] = {}
+    folding: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _LINE.match(line)
+        if match is None:
+            break
+        body = match.group("body")
+        if folding is not None and body.startswith("  "):
+            header[folding] = (header[folding] + " " + body.strip()).strip()
+            continue
+        folding = None
+        key_match = _KEY.match(body)
+        if key_match is None:
+            raise QueryHeaderError(f"{source}:{number}: malformed header line {line!r} (expected '#+ key: value')")
+        key, value = key_match.group("key"), (key_match.group("value") or "").strip()
+        if key not in _HEADER_KEYS:
+            raise QueryHeaderError(f"{source}:{number}: unknown header key {key!r} (known: {', '.join(sorted(_HEADER_KEYS))})")
+        if key in header:
+            raise QueryHeaderError(f"{source}:{number}: header key {key!r} given twice")
+        if value in {">", "|"}:
+            header[key] = ""
+            folding = key
+        elif not value:
+            raise QueryHeaderError(f"{source}:{number}: header key {key!r} has no value")
+        else:
+            header[key] = value
+    if not header.get("summary"):
+        raise QueryHeaderError(f"{source}: no '#+ summary:' header line at the top")
+    return header
+
+
+def named_queries() -> list[NamedQuery]:
+    """The queries shipped in ``careerkg.queries``, by name (the file name without ``.rq``)."""
+    found = []
+    for file_name in bundled.data_files("careerkg.queries"):
+        text = bundled.read_text("careerkg.queries", file_name)
+        header = parse_header(text, file_name)
+        found.append(NamedQuery(file_name.removesuffix(".rq"), header["summary"], header.get("description", ""), text))
+    return found
+
+
+def load_query(spec: str, stdin_text: str | None = None) -> tuple[str, str]:
+    """(source name, query text) for a named query, a file path, or ``-`` (``stdin_text``)."""
+    if spec == "-":
+        return "<stdin>", stdin_text or ""
+    by_name = {q.name: q for q in named_queries()}
+    if spec in by_name:
+        return spec, by_name[spec].text
+    path = Path(spec)
+    if path.suffix == ".rq" or path.exists():
+        try:
+            return spec, path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UnreadableInputError(f"{spec}: cannot read query: {error}") from error
+    raise UnknownTermError(f"unknown query {spec!r}; `careerkg queries` lists the named ones, or give a .rq file")
+
+
+def _walk(node: Any) -> Any:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value)
+
+
+def prepare(text: str, source: str) -> Query:
+    """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE."""
+    if not text.strip():
+        raise UnreadableInputError(f"{source}: empty query")
+    try:
+        query = prepareQuery(text)
+    except Exception as error:  # pyparsing raises its own exception types
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        hint = " (updates are not allowed: careerkg queries are read-only)" if re.search(
+            r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE
+        ) else ""
+        raise UnreadableInputError(f"{source}: SPARQL syntax error: {first}{hint}") from error
+    for part in _walk(query.algebra):
+        if getattr(part, "name", None) == "ServiceGraphPattern":
+            raise InvalidInputError(f"{source}: SERVICE is refused: careerkg never queries other endpoints")
+    return query
+
+
+def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:
+    """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution)."""
+    init = {Variable(k): v for k, v in (bindings or {}).items()}
+    return graph.query(query, initBindings=init)
+
+
+def _tsv_term(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return term.n3()
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return term.n3()
+
+
+def tsv(result: Result) -> str:
+    """SELECT results in the W3C SPARQL 1.1 TSV format."""
+    variables = result.vars or []
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in result:
+        lines.append("\t".join(_tsv_term(row[v]) for v in variables))  # type: ignore[index, call-overload]
+    return "\n".join(lines) + "\n"
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def binding_value(text: str, graph: Graph, find_term: Any = None) -> Identifier:
+    """A ``--bind`` value as an RDF term: ``<IRI>``, a CURIE with a known prefix, a role or skill name
+    (through ``find_term``), a number, or otherwise a plain string literal (quotes optional)."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return Literal(text[1:-1])
+    if _NUMBER.match(text):
+        return Literal(text, datatype=URIRef("http://www.w3.org/2001/XMLSchema#" + ("decimal" if "." in text else "integer")))
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
+        return URIRef(text)
+    if ":" in text:
+        prefix, local = text.split(":", 1)
+        namespace = dict(graph.namespaces()).get(prefix)
+        if namespace is not None:
+            return URIRef(str(namespace) + local)
+    if find_term is not None:
+        found = find_term(text)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return Literal(text)
