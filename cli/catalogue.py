@@ -35,6 +35,11 @@ def roles(settings: Settings, fmt: str) -> None:
 
     The match (exact, close, broad, related) is the SKOS mapping property that relates the role to the
     external concept; ESCO has no founder and no seniority levels, so those roles match only broadly.
+
+    \b
+    Examples:
+      careerkg roles
+      careerkg roles --format csv > roles.csv
     """
     cat = settings.engine.catalogue
     found = sorted(cat.roles.values(), key=lambda r: r.label.casefold())
@@ -52,7 +57,13 @@ def roles(settings: Settings, fmt: str) -> None:
 @_FORMAT
 @pass_settings
 def skills(settings: Settings, fmt: str) -> None:
-    """List the skills careerkg knows, by category, with how many moves need each."""
+    """List the skills careerkg knows, by category, with how many moves need each.
+
+    \b
+    Examples:
+      careerkg skills
+      careerkg skills --format json
+    """
     cat = settings.engine.catalogue
     needed: dict[Any, list[int]] = {s: [0, 0] for s in cat.skills}
     for t in cat.transitions.values():

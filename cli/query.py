@@ -133,6 +133,11 @@ def queries(fmt: str) -> None:
     """List the named queries shipped with careerkg, with each one's summary.
 
     Run one with `careerkg query NAME`; its full text and description are in careerkg's queries/ folder.
+
+    \b
+    Examples:
+      careerkg queries
+      careerkg queries --format json
     """
     found = named_queries()
     if fmt == "json":
