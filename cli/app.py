@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
-
 from careerkg import __version__
 from careerkg.engine import Engine
 from careerkg.errors import CareerkgError
@@ -29,11 +28,23 @@ pass_settings = click.make_pass_decorator(Settings, ensure=True)
 
 
 class CareerkgCommandError(click.ClickException):
-    """A library error shown as one line, with the exit code its kind carries."""
+    """A library error shown as one line, with the exit code of its kind (see :func:`_command_error`)."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class UnreadableCommandError(CareerkgCommandError):
+    exit_code = 2
+
+
+class InternalCommandError(CareerkgCommandError):
+    exit_code = 70  # EX_SOFTWARE: a bug in careerkg, not a problem with the user's input
+
+
+def _command_error(message: str, exit_code: int) -> CareerkgCommandError:
+    if exit_code == 2:
+        return UnreadableCommandError(message)
+    if exit_code == 70:
+        return InternalCommandError(message)
+    return CareerkgCommandError(message)
 
 
 class CareerkgGroup(click.Group):
@@ -45,18 +56,18 @@ class CareerkgGroup(click.Group):
         except CareerkgError as error:
             if _debug(ctx):
                 raise
-            raise CareerkgCommandError(str(error), error.exit_code) from error
+            raise _command_error(str(error), error.exit_code) from error
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except OSError as error:
             if _debug(ctx):
                 raise
             name = f"{error.filename}: " if error.filename else ""
-            raise CareerkgCommandError(f"{name}{error.strerror or error}", 2) from error
+            raise _command_error(f"{name}{error.strerror or error}", 2) from error
         except Exception as error:
             if _debug(ctx):
                 raise
-            raise CareerkgCommandError(
+            raise _command_error(
                 f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback, "
                 "and please report it)",
                 70,

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import click
-
 from careerkg.catalogue import Alignment, Role
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.render import csv_text, short, table

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import click
-
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import ProfileInputs, profile_format_option, profiles_argument, read_inputs
 from careerkg.cli.render import csv_text, short, table

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from careerkg import bundled
-from careerkg.cli.app import Settings, pass_settings
 from careerkg.bundled import Part
+from careerkg.cli.app import Settings, pass_settings
 from careerkg.knowledge import ontology_document
 from careerkg.rdfio import RDF_FORMATS, format_from_suffix, serialize, write_atomically
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-from rdflib import URIRef
-
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
 from careerkg.diagram import dot, mermaid
 from careerkg.vocab import CK
+from rdflib import URIRef
 
 
 @click.command()

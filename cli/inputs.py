@@ -6,6 +6,7 @@ still get their answers; the command then ends with exit code 2.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import click
@@ -45,9 +46,7 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     result = ProfileInputs()
     for name in names:
         try:
-            source = (
-                ProfileInput("-", click.get_binary_stream("stdin").read()) if name == "-" else ProfileInput.from_path(name)
-            )
+            source = ProfileInput("-", sys.stdin.buffer.read()) if name == "-" else ProfileInput.from_path(name)
             result.profiles.add(read_profiles(source, terms, fmt))
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
@@ -55,4 +54,3 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     if result.unreadable and not result.profiles.order:
         raise click.exceptions.Exit(2)
     return result
-

@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 import click
-from rdflib import URIRef
-
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
 from careerkg.cli.render import short
 from careerkg.paths import route_json, shortest_routes
 from careerkg.vocab import CK
+from rdflib import URIRef
 
 
 @click.command()
@@ -88,7 +87,10 @@ def _print_routes(data: dict[str, Any], same: bool) -> None:
     for i, route in enumerate(data["routes"], start=1):
         click.echo(f"\n{i}. " + " -> ".join(route["labels"]))
         for step in route["steps"]:
-            click.echo(f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'])}; section: {'; '.join(step['sections'])})")
+            click.echo(
+                f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'])}; "
+                f"section: {'; '.join(step['sections'])})"
+            )
             for r in step["requirements"]:
                 status = ""
                 if "metNow" in r:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import click
-from rdflib import Graph
-from rdflib.query import Result
-from rdflib.term import Identifier, Literal
+import sys
 
+import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
@@ -14,6 +12,9 @@ from careerkg.cli.render import csv_text, table
 from careerkg.rdfio import serialize
 from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv
 from careerkg.vocab import bind_prefixes
+from rdflib import Graph
+from rdflib.query import Result
+from rdflib.term import Identifier, Literal, Node, URIRef
 
 _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
 
@@ -62,7 +63,7 @@ def query(
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | careerkg query -
     """
     engine = settings.engine
-    stdin_text = click.get_text_stream("stdin").read() if query_spec == "-" else None
+    stdin_text = sys.stdin.read() if query_spec == "-" else None
     if query_spec == "-" and "-" in profiles:
         raise click.UsageError("standard input can hold the query or a profile, not both")
     source, text = load_query(query_spec, stdin_text)
@@ -93,15 +94,17 @@ def query(
         raise click.exceptions.Exit(1)
 
 
-def _cell(term: Identifier | None, graph: Graph) -> str:
+def _cell(term: Node | None, graph: Graph) -> str:
     if term is None:
         return ""
     if isinstance(term, Literal):
         return str(term)
-    try:
-        return graph.namespace_manager.normalizeUri(term) if not str(term).startswith("_:") else term.n3()
-    except Exception:  # pragma: no cover - odd IRIs print as they are
-        return str(term)
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except ValueError:  # pragma: no cover - odd IRIs print as they are
+            return str(term)
+    return term.n3() if isinstance(term, Identifier) else str(term)
 
 
 def _render(result: Result, fmt: str, graph: Graph) -> str:
@@ -143,6 +146,8 @@ def queries(fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([{"name": q.name, "summary": q.summary, "description": q.description} for q in found], indent=2))
+        click.echo(
+            json.dumps([{"name": q.name, "summary": q.summary, "description": q.description} for q in found], indent=2)
+        )
     else:
         click.echo(table(["name", "summary"], [[q.name, q.summary] for q in found]), nl=False)

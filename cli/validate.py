@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import profile_format_option, profiles_argument, read_inputs
 from careerkg.rdfio import serialize

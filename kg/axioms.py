@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import hashlib
 
+from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph
 from rdflib.collection import Collection
 from rdflib.term import Node, URIRef
-
-from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 
 __all__ = ["requirement_axioms"]
 
@@ -86,19 +85,19 @@ def requirement_axioms(knowledge: Graph) -> Graph:
     axioms = bind_prefixes(Graph())
     writer = _AxiomWriter(axioms)
 
-    for requirement, skill in sorted(knowledge.subject_objects(CK.requiredSkill)):
+    for requirement, skill in sorted(knowledge.subject_objects(CK.requiredSkill), key=str):
         writer.subclass(
             writer.has_value(CK.hasSkill, skill),
             writer.has_value(CK.meetsRequirement, requirement),
         )
 
-    for requirement, category in sorted(knowledge.subject_objects(CK.requiredSkillCategory)):
+    for requirement, category in sorted(knowledge.subject_objects(CK.requiredSkillCategory), key=str):
         writer.subclass(
             writer.some_values_from(CK.hasSkill, category),
             writer.has_value(CK.meetsRequirement, requirement),
         )
 
-    for transition in sorted(knowledge.subjects(RDF.type, CK.Transition)):
+    for transition in sorted(knowledge.subjects(RDF.type, CK.Transition), key=str):
         from_role = knowledge.value(transition, CK.fromRole)
         to_role = knowledge.value(transition, CK.toRole)
         if from_role is None or to_role is None:
@@ -106,7 +105,7 @@ def requirement_axioms(knowledge: Graph) -> Graph:
         conditions = [writer.has_value(CK.currentRole, from_role)]
         conditions += [
             writer.has_value(CK.meetsRequirement, requirement)
-            for requirement in sorted(knowledge.objects(transition, CK.essentialRequirement))
+            for requirement in sorted(knowledge.objects(transition, CK.essentialRequirement), key=str)
         ]
         writer.subclass(
             writer.intersection(conditions, transition),

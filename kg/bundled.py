@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from enum import Enum
 from importlib import resources
 
-from rdflib import Graph
-
 from careerkg.vocab import bind_prefixes
+from rdflib import Graph
 
 __all__ = ["Part", "data_files", "load", "read_text"]
 
@@ -53,9 +52,7 @@ def data_files(package: str) -> list[str]:
     """Names of the data files shipped in ``package``, sorted."""
     suffixes = DATA_PACKAGES[package]
     return sorted(
-        entry.name
-        for entry in resources.files(package).iterdir()
-        if entry.is_file() and entry.name.endswith(suffixes)
+        entry.name for entry in resources.files(package).iterdir() if entry.is_file() and entry.name.endswith(suffixes)
     )
 
 

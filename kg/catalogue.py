@@ -10,9 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
-
 from careerkg.vocab import CK, DCTERMS, PROV, RDF, RDFS, SDO, SKOS
+from rdflib import Graph, Literal, URIRef
 
 __all__ = ["Catalogue", "Requirement", "Role", "Skill", "Transition"]
 
@@ -149,7 +148,6 @@ class Catalogue:
 
     def transition_between(self, from_role: URIRef, to_role: URIRef) -> Transition | None:
         return next((t for t in self.outgoing.get(from_role, []) if t.to_role == to_role), None)
-
 
 
 def _iri(node: object) -> URIRef | None:

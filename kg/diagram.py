@@ -5,9 +5,8 @@ With a profile, its current role is highlighted and the moves open to it are dra
 
 from __future__ import annotations
 
-from rdflib import URIRef
-
 from careerkg.catalogue import Catalogue
+from rdflib import URIRef
 
 __all__ = ["dot", "mermaid"]
 

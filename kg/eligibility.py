@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
-
 from careerkg.catalogue import Catalogue, Requirement, Transition
 from careerkg.vocab import CK
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 __all__ = ["Assessment", "Fact", "Move", "RequirementStatus", "assess"]
 
@@ -132,8 +131,11 @@ class Assessment:
             "currentRole": str(self.current_role) if self.current_role else None,
             "currentRoleLabel": self.current_role_label,
             "gaps": [
-                {**m.to_json(explain=False), "missing": [r.to_json() for r in m.missing],
-                 "requirements": [r.to_json() for r in m.requirements]}
+                {
+                    **m.to_json(explain=False),
+                    "missing": [r.to_json() for r in m.missing],
+                    "requirements": [r.to_json() for r in m.requirements],
+                }
                 for m in self.gaps
             ],  # fmt: skip
         }
@@ -144,7 +146,9 @@ def facts_meeting(requirement: Requirement, profile: Node, profiles: Graph, cata
     facts: list[Fact] = []
     if requirement.kind == "skill" and requirement.skill is not None:
         if (profile, CK.hasSkill, requirement.skill) in profiles:
-            facts.append(Fact(str(CK.hasSkill), str(requirement.skill), f"has skill: {catalogue.label(requirement.skill)}"))
+            facts.append(
+                Fact(str(CK.hasSkill), str(requirement.skill), f"has skill: {catalogue.label(requirement.skill)}")
+            )
     elif requirement.kind == "category" and requirement.category is not None:
         for skill in sorted(s for s in profiles.objects(profile, CK.hasSkill) if isinstance(s, URIRef)):
             known = catalogue.skills.get(skill)
@@ -186,7 +190,8 @@ def assess(profile: Node, profiles: Graph, derived: Graph, catalogue: Catalogue)
     """Assess one profile from its asserted triples (``profiles``) and what inference derived (``derived``)."""
     current = profiles.value(profile, CK.currentRole)
     current_role = current if isinstance(current, URIRef) else None
-    moves = [_move(t, profile, profiles, derived, catalogue) for t in catalogue.outgoing.get(current_role, [])] if current_role else []  # type: ignore[arg-type]  # fmt: skip
+    outgoing = catalogue.outgoing.get(current_role, []) if current_role else []
+    moves = [_move(t, profile, profiles, derived, catalogue) for t in outgoing]
     eligible_roles = {o for o in derived.objects(profile, CK.eligibleFor) if isinstance(o, URIRef)}
     eligible = sorted((m for m in moves if m.transition.to_role in eligible_roles), key=lambda m: m.role_label)
     gaps = sorted((m for m in moves if m.transition.to_role not in eligible_roles), key=Move.closeness)
@@ -197,4 +202,3 @@ def assess(profile: Node, profiles: Graph, derived: Graph, catalogue: Catalogue)
         tuple(eligible),
         tuple(gaps),
     )
-

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import BNode, Graph, URIRef
-
 from careerkg.catalogue import Catalogue
 from careerkg.eligibility import Assessment, assess
 from careerkg.knowledge import knowledge_graph
@@ -20,6 +18,7 @@ from careerkg.reasoning import Reasoner
 from careerkg.terms import TermIndex
 from careerkg.validation import ValidationReport, Violation, validate_profiles
 from careerkg.vocab import bind_prefixes
+from rdflib import BNode, Graph, URIRef
 
 __all__ = ["Engine", "Evaluation"]
 

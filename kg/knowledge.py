@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rdflib import Graph
-
 from careerkg import bundled
 from careerkg.axioms import requirement_axioms
 from careerkg.bundled import Part
 from careerkg.vocab import ALIGNMENTS_IRI, KNOWLEDGE_IRI, ONTOLOGY_IRI, OWL
+from rdflib import Graph
 
 __all__ = ["knowledge_graph", "ontology_document"]
 

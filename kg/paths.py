@@ -6,9 +6,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import URIRef
-
 from careerkg.catalogue import Catalogue, Transition
+from rdflib import URIRef
 
 __all__ = ["Route", "shortest_routes"]
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-
-from rdflib import BNode, Graph, URIRef
 
 from careerkg import bundled
 from careerkg.errors import UnreadableInputError
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK, RDF, bind_prefixes
+from rdflib import BNode, Graph, URIRef
 
 __all__ = ["CONTEXT_IRI", "ProfileInput", "ProfileSet", "profile_subjects", "read_profiles"]
 
@@ -67,8 +66,8 @@ class ProfileSet:
 
 
 def _context() -> dict[str, Any]:
-    context: dict[str, Any] = json.loads(bundled.read_text("careerkg.ontology", "context.jsonld"))["@context"]
-    return context
+    document: dict[str, dict[str, Any]] = json.loads(bundled.read_text("careerkg.ontology", "context.jsonld"))
+    return document["@context"]
 
 
 def _check_contexts(value: Any, where: str) -> Any:
@@ -76,7 +75,9 @@ def _check_contexts(value: Any, where: str) -> Any:
     if isinstance(value, str):
         if value == CONTEXT_IRI:
             return _context()
-        raise UnreadableInputError(f"{where}: remote JSON-LD @context {value!r} is not fetched (careerkg works offline)")
+        raise UnreadableInputError(
+            f"{where}: remote JSON-LD @context {value!r} is not fetched (careerkg works offline)"
+        )
     if isinstance(value, list):
         return [_check_contexts(item, where) for item in value]
     return value
@@ -125,19 +126,19 @@ def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
 def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
-    record = _local_contexts(record, where)
-    if "@graph" in record:  # a JSON-LD document of several nodes: taken as it is
-        return record
-    if "@context" not in record:
-        record["@context"] = _context()
-        _resolve_names(record, terms)
-        record.setdefault("@type", "Profile")
-    if "@id" not in record:
-        digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:20]
+    doc: dict[str, Any] = dict(_local_contexts(record, where))
+    if "@graph" in doc:  # a JSON-LD document of several nodes: taken as it is
+        return doc
+    if "@context" not in doc:
+        doc["@context"] = _context()
+        _resolve_names(doc, terms)
+        doc.setdefault("@type", "Profile")
+    if "@id" not in doc:
+        digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:20]
         count = seen.get(digest, 0)
         seen[digest] = count + 1
-        record["@id"] = f"urn:careerkg:profile:{digest}" + (f"-{count + 1}" if count else "")
-    return record
+        doc["@id"] = f"urn:careerkg:profile:{digest}" + (f"-{count + 1}" if count else "")
+    return doc
 
 
 def _json_records(source: ProfileInput, text: str) -> list[tuple[str, Any]]:
@@ -204,7 +205,9 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
     found = profile_subjects(graph)
     if not found:
-        raise UnreadableInputError(f"{source.name}: no profile found (a profile is a ck:Profile or has a ck:currentRole)")
+        raise UnreadableInputError(
+            f"{source.name}: no profile found (a profile is a ck:Profile or has a ck:currentRole)"
+        )
     # JSON records keep their input order; RDF graphs have none, so their profiles come sorted by IRI.
     position = {iri: index for index, iri in enumerate(ids)}
     found.sort(key=lambda p: (position.get(str(p), len(position)), str(p)))

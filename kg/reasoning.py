@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from rdflib import BNode, Graph
-from rdflib.term import Node
-
 from careerkg import bundled
 from careerkg.axioms import requirement_axioms
 from careerkg.knowledge import knowledge_graph
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
+from rdflib import BNode, Graph
+from rdflib.term import Node
 
 __all__ = ["Reasoner", "logical_axioms"]
 
@@ -66,7 +65,7 @@ class Reasoner:
         """What the OWL 2 RL closure adds to the knowledge graph itself (e.g. roles typed schema:Occupation
         through ck:Role's superclass), without the trivial triples every node gets (owl:sameAs itself,
         rdf:type owl:Thing) and without statements about the axioms' blank nodes."""
-        import owlrl
+        import owlrl  # type: ignore[import-untyped]
 
         data = Graph()
         data += self.axioms
@@ -98,9 +97,7 @@ class Reasoner:
                     data.add(triple)  # type: ignore[arg-type]
             if closed and len(data) == before:
                 break  # the rules add nothing to a closed graph: a fixpoint of both
-            owlrl.DeductiveClosure(
-                owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-            ).expand(data)
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
             closed = True
         subjects: set[Node] = set(profiles.subjects())
         derived = bind_prefixes(Graph())

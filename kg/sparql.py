@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from careerkg import bundled
+from careerkg.errors import InvalidInputError, UnknownTermError, UnreadableInputError
 from rdflib import Graph
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Identifier, Literal, URIRef, Variable
-
-from careerkg import bundled
-from careerkg.errors import InvalidInputError, UnknownTermError, UnreadableInputError
+from rdflib.term import Identifier, Literal, Node, URIRef
 
 __all__ = ["NamedQuery", "QueryHeaderError", "named_queries", "parse_header", "prepare", "run", "tsv"]
 
@@ -65,7 +64,9 @@ def parse_header(text: str, source: str) -> dict[str, str]:
             raise QueryHeaderError(f"{source}:{number}: malformed header line {line!r} (expected '#+ key: value')")
         key, value = key_match.group("key"), (key_match.group("value") or "").strip()
         if key not in _HEADER_KEYS:
-            raise QueryHeaderError(f"{source}:{number}: unknown header key {key!r} (known: {', '.join(sorted(_HEADER_KEYS))})")
+            raise QueryHeaderError(
+                f"{source}:{number}: unknown header key {key!r} (known: {', '.join(sorted(_HEADER_KEYS))})"
+            )
         if key in header:
             raise QueryHeaderError(f"{source}:{number}: header key {key!r} given twice")
         if value in {">", "|"}:
@@ -124,9 +125,11 @@ def prepare(text: str, source: str) -> Query:
         query = prepareQuery(text)
     except Exception as error:  # pyparsing raises its own exception types
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        hint = " (updates are not allowed: careerkg queries are read-only)" if re.search(
-            r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE
-        ) else ""
+        hint = (
+            " (updates are not allowed: careerkg queries are read-only)"
+            if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE)
+            else ""
+        )
         raise UnreadableInputError(f"{source}: SPARQL syntax error: {first}{hint}") from error
     for part in _walk(query.algebra):
         if getattr(part, "name", None) == "ServiceGraphPattern":
@@ -136,18 +139,17 @@ def prepare(text: str, source: str) -> Query:
 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:
     """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution)."""
-    init = {Variable(k): v for k, v in (bindings or {}).items()}
-    return graph.query(query, initBindings=init)
+    return graph.query(query, initBindings=dict(bindings or {}))
 
 
-def _tsv_term(term: Identifier | None) -> str:
+def _tsv_term(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, URIRef):
         return f"<{term}>"
-    return term.n3()
+    return str(term.n3()) if isinstance(term, Identifier) else str(term)
 
 
 def tsv(result: Result) -> str:
@@ -171,7 +173,9 @@ def binding_value(text: str, graph: Graph, find_term: Any = None) -> Identifier:
     if len(text) >= 2 and text[0] == text[-1] == '"':
         return Literal(text[1:-1])
     if _NUMBER.match(text):
-        return Literal(text, datatype=URIRef("http://www.w3.org/2001/XMLSchema#" + ("decimal" if "." in text else "integer")))
+        return Literal(
+            text, datatype=URIRef("http://www.w3.org/2001/XMLSchema#" + ("decimal" if "." in text else "integer"))
+        )
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
         return URIRef(text)
     if ":" in text:

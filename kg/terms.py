@@ -6,10 +6,9 @@ import difflib
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import Graph, Literal, URIRef
-
 from careerkg.errors import UnknownTermError
 from careerkg.vocab import CK, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
 
 __all__ = ["TermIndex"]
 

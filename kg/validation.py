@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph
-from rdflib.term import Node
-
 from careerkg import bundled
 from careerkg.bundled import Part
 from careerkg.vocab import SH, bind_prefixes
+from rdflib import Graph
+from rdflib.term import Node
 
 __all__ = ["ValidationReport", "Violation", "validate_knowledge", "validate_profiles", "validate_shapes"]
 

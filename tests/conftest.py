@@ -10,11 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from rdflib import Graph
-
 from careerkg.cli import cli
 from careerkg.knowledge import knowledge_graph
+from click.testing import CliRunner, Result
+from rdflib import Graph
 
 
 @pytest.fixture(scope="session")

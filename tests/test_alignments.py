@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
-
 from careerkg import vocab
 from careerkg.vocab import CK, RDF, SKOS
+from rdflib import Graph, URIRef
 
 ESCO = "http://data.europa.eu/esco/occupation/"
 ISCO = "http://data.europa.eu/esco/isco/C"
@@ -68,7 +67,9 @@ def test_no_exact_match_where_esco_lacks_the_role(kg: Graph) -> None:
         assert SKOS.exactMatch not in props and SKOS.closeMatch not in props, role
         assert kg.value(role, SKOS.editorialNote) is not None
     assert mapped(kg, CK.Founder, ESCO) == {URIRef(ESCO + "73b10c97-b003-45dc-a36d-c1d585c04be1"): SKOS.relatedMatch}
-    assert mapped(kg, CK.ProductManager, ESCO) == {URIRef(ESCO + "9f508305-80ce-4111-8722-f2c9b4a44890"): SKOS.exactMatch}
+    assert mapped(kg, CK.ProductManager, ESCO) == {
+        URIRef(ESCO + "9f508305-80ce-4111-8722-f2c9b4a44890"): SKOS.exactMatch
+    }
 
 
 def test_isco_groups_are_broader_than_the_roles(kg: Graph) -> None:

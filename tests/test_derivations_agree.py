@@ -10,16 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
-
 from careerkg import bundled
 from careerkg.knowledge import knowledge_graph
 from careerkg.profiles import ProfileInput, read_profiles
 from careerkg.reasoning import Reasoner
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK, RDF
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
 
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 

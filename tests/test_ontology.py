@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-
-from careerkg import bundled
+from careerkg import bundled, vocab
 from careerkg.bundled import Part
-from careerkg import vocab
 from careerkg.vocab import CK, DCTERMS, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
 
 ROLES = [
     "ProductManager", "SeniorProductManager", "DirectorOfProduct", "VPOfProduct", "ProductMarketingManager",
@@ -39,7 +37,11 @@ LATERAL_ESSENTIALS: dict[str, set[tuple[str, str]]] = {
     "BusinessDevelopmentManager": {("skill", "CustomerInteraction")},
     "StrategyManager": {("skill", "ProductStrategy"), ("skill", "MarketTrendAnalysis")},
 }
-LEADERSHIP = {("skill", "ComplexProductManagement"), ("skill", "CrossFunctionalLeadership"), ("skill", "ProductStrategy")}
+LEADERSHIP = {
+    ("skill", "ComplexProductManagement"),
+    ("skill", "CrossFunctionalLeadership"),
+    ("skill", "ProductStrategy"),
+}
 
 ARTICLE_HEADINGS = {
     "Common Career Transitions for Product Managers", "Product Marketing", "Engineering",
@@ -143,7 +145,9 @@ def test_lateral_moves_apply_to_every_product_management_role(kg: Graph, source:
         original = transitions(kg)[("ProductManager", target)]
         assert kg.value(t, PROV.wasDerivedFrom) == original
         optional = {describe(kg, r) for r in kg.objects(t, CK.optionalRequirement) if isinstance(r, URIRef)}
-        assert optional == {describe(kg, r) for r in kg.objects(original, CK.optionalRequirement) if isinstance(r, URIRef)}
+        assert optional == {
+            describe(kg, r) for r in kg.objects(original, CK.optionalRequirement) if isinstance(r, URIRef)
+        }
 
 
 def test_exactly_the_contract_moves_exist(kg: Graph) -> None:
@@ -157,8 +161,13 @@ def test_exactly_the_contract_moves_exist(kg: Graph) -> None:
 def test_optional_requirements_are_read_from_the_article(kg: Graph) -> None:
     all_t = transitions(kg)
     assert describe(kg, CK.RequiresMentoring) == ("skill", "Mentoring")
-    assert CK.RequiresMentoring in set(kg.objects(all_t[("ProductManager", "SeniorProductManager")], CK.optionalRequirement))
-    pmm = {describe(kg, r)[1] for r in kg.objects(all_t[("ProductManager", "ProductMarketingManager")], CK.optionalRequirement)}
+    assert CK.RequiresMentoring in set(
+        kg.objects(all_t[("ProductManager", "SeniorProductManager")], CK.optionalRequirement)
+    )
+    pmm = {
+        describe(kg, r)[1]
+        for r in kg.objects(all_t[("ProductManager", "ProductMarketingManager")], CK.optionalRequirement)
+    }
     assert {"GoToMarket", "MarketingStrategy", "ProductLaunch"} <= pmm
 
 

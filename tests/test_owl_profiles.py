@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from careerkg import bundled
 from careerkg.bundled import Part
 from careerkg.knowledge import ontology_document
@@ -36,7 +35,8 @@ def owl_profile_check(repo_root: Path) -> list[str]:
     jars += sorted(p for p in JARS.glob("rdf4j-*.jar") if not p.stem.split("-")[-1][:1].isdigit())
     missing = [str(j) for j in jars if not j.is_file()]
     if java is None or missing:
-        reason = f"needs Java and the OWL API (apt-get install default-jdk-headless libowlapi-java); missing: {java is None and 'java' or missing[:3]}"
+        what = "java" if java is None else ", ".join(missing[:3])
+        reason = f"needs Java and the OWL API (apt-get install default-jdk-headless libowlapi-java); missing: {what}"
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)

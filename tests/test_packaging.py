@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from careerkg import __version__, bundled
 
 DATA_FOLDERS = {"ontology": "careerkg/ontology", "rules": "careerkg/rules", "queries": "careerkg/queries"}

@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-
 from careerkg.errors import UnreadableInputError
 from careerkg.knowledge import knowledge_graph
 from careerkg.profiles import CONTEXT_IRI, ProfileInput, read_profiles
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK, RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 TERMS = TermIndex(knowledge_graph(axioms=False))
 ADA = URIRef("https://example.org/people/ada")
@@ -87,7 +86,11 @@ def test_json_records_keep_their_input_order() -> None:
 
 
 def test_array_of_objects() -> None:
-    g = read("t.json", '[{"@id": "https://example.org/a", "currentRole": "PM"}, {"@id": "https://example.org/b", "currentRole": "CEO"}]')
+    g = read(
+        "t.json",
+        '[{"@id": "https://example.org/a", "currentRole": "PM"},'
+        ' {"@id": "https://example.org/b", "currentRole": "CEO"}]',
+    )
     assert len(set(g.subjects(CK.currentRole, None))) == 2
 
 
@@ -120,7 +123,7 @@ def test_nested_remote_contexts_are_refused() -> None:
         ("p.rdf", b"<rdf:RDF", "p.rdf: not valid xml"),
         ("p.json", b"\xff\xfe\x00garbage", "not UTF-8"),
         ("p.json", b"42", "expected a JSON object"),
-        ("p.ttl", b"<https://example.org/x> <https://example.org/name> \"x\" .", "no profile found"),
+        ("p.ttl", b'<https://example.org/x> <https://example.org/name> "x" .', "no profile found"),
     ],
 )
 def test_unreadable_input_names_the_input_and_the_problem(name: str, data: bytes, expected: str) -> None:
@@ -135,4 +138,7 @@ def test_missing_file() -> None:
 
 def test_stdin_format_is_sniffed() -> None:
     assert len(read("-", '{"@id": "https://example.org/a", "currentRole": "PM"}')) > 0
-    assert len(read("-", "@prefix ck: <https://w3id.org/careerkg#> . <https://example.org/a> ck:currentRole ck:Founder .")) == 1
+    assert (
+        len(read("-", "@prefix ck: <https://w3id.org/careerkg#> . <https://example.org/a> ck:currentRole ck:Founder ."))
+        == 1
+    )

@@ -6,19 +6,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from careerkg import bundled
+from careerkg.knowledge import ontology_document
+from careerkg.rdfio import RDF_FORMATS, serialize
+from careerkg.vocab import CK, ONTOLOGY_IRI, OWL, RDF
 from click.testing import Result
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql import prepareQuery
 
-from careerkg import bundled
-from careerkg.knowledge import ontology_document
-from careerkg.rdfio import RDF_FORMATS, serialize
-from careerkg.vocab import CK, ONTOLOGY_IRI, OWL, RDF
-
 
 def repo_files(repo_root: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in repo_root.rglob(pattern) if not any(part.startswith(".") or part in {"build", "venv"} for part in p.relative_to(repo_root).parts))
+    return sorted(
+        p
+        for p in repo_root.rglob(pattern)
+        if not any(part.startswith(".") or part in {"build", "venv"} for part in p.relative_to(repo_root).parts)
+    )
 
 
 def test_every_turtle_file_in_the_repository_parses(repo_root: Path) -> None:

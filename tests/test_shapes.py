@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-
 from careerkg import bundled
 from careerkg.bundled import Part
 from careerkg.validation import validate_knowledge, validate_profiles, validate_shapes
 from careerkg.vocab import CK, RDF, RDFS, SH, SKOS
+from rdflib import Graph, Literal, URIRef
 
 EX = "http://example.org/people/"
 
@@ -75,9 +74,7 @@ def test_the_knowledge_base_conforms() -> None:
         (lambda g: g.set((CK.Mentoring, RDF.type, CK.Skill)), "skill category"),
         (lambda g: g.add((CK.Extra, RDF.type, CK.Transition)), "exactly one from role"),
         (
-            lambda g: [
-                g.add((CK.Duplicate, p, o)) for p, o in g.predicate_objects(CK.ProductManagerToFounder)
-            ],
+            lambda g: [g.add((CK.Duplicate, p, o)) for p, o in g.predicate_objects(CK.ProductManagerToFounder)],
             "each move may be stated once",
         ),
     ],

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-
 from careerkg.errors import InvalidInputError, UnreadableInputError
 from careerkg.knowledge import knowledge_graph
 from careerkg.sparql import QueryHeaderError, binding_value, named_queries, parse_header, prepare, run
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK
+from rdflib import Graph, Literal, URIRef
 
 KG = knowledge_graph(axioms=False)
 
@@ -54,7 +53,9 @@ def test_transitions_out_of_senior_pm_with_a_bound_role() -> None:
 
 
 def test_requirements_of_the_promotion() -> None:
-    rows = list(run(prepare(named("requirements"), "r"), KG, {"from": CK.ProductManager, "to": CK.SeniorProductManager}))
+    rows = list(
+        run(prepare(named("requirements"), "r"), KG, {"from": CK.ProductManager, "to": CK.SeniorProductManager})
+    )
     essential = {row.requirement for row in rows if row.essential.toPython()}  # type: ignore[union-attr]
     assert essential == {CK.RequiresFourYearsInRole, CK.RequiresTwoProductsManaged}
 
