@@ -6,13 +6,15 @@ Errors reach the user as one line on stderr with the exit code of their kind (2 
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
 from careerkg import __version__
-from careerkg.engine import Engine
+from careerkg.backends import BACKENDS
+from careerkg.engine import DEFAULT_REASONER, Engine
 from careerkg.errors import CareerkgError
 
 
@@ -90,8 +92,17 @@ def _debug(ctx: click.Context) -> bool:
     envvar="CAREERKG_DEBUG",
     help="Show the full traceback when something fails (also CAREERKG_DEBUG=1).",
 )
+@click.option(
+    "--reasoner",
+    type=click.Choice(list(BACKENDS)),
+    default=DEFAULT_REASONER,
+    show_default=True,
+    envvar="CAREERKG_REASONER",
+    help="OWL 2 RL backend: compiled (careerkg's rule tables, fastest), owlrl (pure Python, the reference) "
+    "or reasonable (Rust). All give the same answers.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
     """careerkg: reason about career moves with a knowledge graph.
 
     Roles, skills and the moves between them come from an article on the career paths of product
@@ -101,7 +112,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     # rdflib's JSON-LD parser calls its own deprecated ConjunctiveGraph internally; that is rdflib's
     # business, not the user's, so this one warning (and only it) is not shown on the command line.
     warnings.filterwarnings("ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning)
-    ctx.obj = Settings(debug=debug)
+    # rdflib logs a traceback when it meets an ill-typed literal ("five"^^xsd:decimal); the profile shapes
+    # report the same value as a violation, in words, so the log line would only add noise.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    ctx.obj = Settings(debug=debug, engine=Engine(reasoner))
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from careerkg.cli.render import csv_text, short, table
 from careerkg.eligibility import Assessment, Move
 from careerkg.engine import Evaluation
 from careerkg.rdfio import serialize
-from careerkg.vocab import CK, bind_prefixes
 
 
 def report_invalid(evaluation: Evaluation) -> None:
@@ -115,10 +114,7 @@ def eligible(settings: Settings, profiles: tuple[str, ...], input_format: str | 
                 rows.append(row)
         click.echo(csv_text(headers, rows), nl=False)
     elif fmt == "turtle":
-        derived = bind_prefixes(type(evaluation.derived)())
-        for prop in (CK.eligibleFor, CK.meetsRequirement):
-            derived += evaluation.derived.triples((None, prop, None))
-        click.echo(serialize(derived, "turtle"), nl=False)
+        click.echo(serialize(evaluation.derived_graph(), "turtle"), nl=False)
     else:
         click.echo(_eligible_text(found, explain), nl=False)
     finish(inputs, evaluation)

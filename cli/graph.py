@@ -7,7 +7,6 @@ from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
 from careerkg.diagram import dot, mermaid
-from careerkg.vocab import CK
 from rdflib import URIRef
 
 
@@ -39,6 +38,6 @@ def graph(settings: Settings, profile: str | None, input_format: str | None, fmt
             raise click.UsageError(f"{profile} holds {len(evaluation.assessments)} profiles; --profile takes one")
         a = evaluation.assessments[0]
         current = a.current_role
-        open_roles = {o for o in evaluation.derived.objects(a.profile, CK.eligibleFor) if isinstance(o, URIRef)}
+        open_roles = {m.transition.to_role for m in a.eligible}
     draw = mermaid if fmt == "mermaid" else dot
     click.echo(draw(engine.catalogue, current, open_roles), nl=False)

@@ -55,7 +55,11 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
             raise click.UsageError(f"{profile}: the profile has no current role")
         start = assessment.current_role
         subject = str(assessment.profile)
-        met = {o for o in evaluation.derived.objects(assessment.profile, CK.meetsRequirement) if isinstance(o, URIRef)}
+        met = {
+            URIRef(str(o))
+            for p, o in evaluation.derived.get(assessment.profile, set())
+            if p == str(CK.meetsRequirement)
+        }
         goal = engine.terms.role(roles[0])
     else:
         if len(roles) != 2:

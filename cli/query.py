@@ -81,7 +81,7 @@ def query(
             evaluation = engine.evaluate(inputs.profiles)
             report_invalid(evaluation)
             invalid = bool(evaluation.invalid)
-            graph += evaluation.derived
+            graph += evaluation.derived_graph()
     values: dict[str, Identifier] = {}
     for item in bindings:
         name, sep, raw = item.partition("=")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from careerkg.catalogue import Catalogue, Requirement, Transition
+from careerkg.compiled import Facts
 from careerkg.vocab import CK
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Literal, URIRef
 
 __all__ = ["Assessment", "Fact", "Move", "RequirementStatus", "assess"]
 
@@ -111,7 +111,7 @@ class Move:
 class Assessment:
     """Everything careerkg says about one valid profile: eligible moves and the gaps to the others."""
 
-    profile: Node
+    profile: str
     current_role: URIRef | None
     current_role_label: str | None
     eligible: tuple[Move, ...]
@@ -141,24 +141,30 @@ class Assessment:
         }
 
 
-def facts_meeting(requirement: Requirement, profile: Node, profiles: Graph, catalogue: Catalogue) -> list[Fact]:
-    """The profile's statements that meet ``requirement`` (what a person would point at)."""
+_HAS_SKILL = str(CK.hasSkill)
+_CURRENT_ROLE = str(CK.currentRole)
+_MEETS = str(CK.meetsRequirement)
+_ELIGIBLE = str(CK.eligibleFor)
+
+
+def facts_meeting(requirement: Requirement, asserted: Facts, catalogue: Catalogue) -> list[Fact]:
+    """The profile's statements (``asserted``, as (predicate, object) pairs) that meet ``requirement``:
+    what a person would point at."""
     facts: list[Fact] = []
     if requirement.kind == "skill" and requirement.skill is not None:
-        if (profile, CK.hasSkill, requirement.skill) in profiles:
-            facts.append(
-                Fact(str(CK.hasSkill), str(requirement.skill), f"has skill: {catalogue.label(requirement.skill)}")
-            )
+        if (_HAS_SKILL, str(requirement.skill)) in asserted:
+            label = f"has skill: {catalogue.label(requirement.skill)}"
+            facts.append(Fact(_HAS_SKILL, str(requirement.skill), label))
     elif requirement.kind == "category" and requirement.category is not None:
-        for skill in sorted(s for s in profiles.objects(profile, CK.hasSkill) if isinstance(s, URIRef)):
-            known = catalogue.skills.get(skill)
+        for skill in sorted(str(o) for p, o in asserted if p == _HAS_SKILL and type(o) is str):
+            known = catalogue.skills.get(URIRef(skill))
             if known is not None and known.category == requirement.category:
-                facts.append(Fact(str(CK.hasSkill), str(skill), f"has skill: {known.label} ({known.category_label})"))
+                facts.append(Fact(_HAS_SKILL, skill, f"has skill: {known.label} ({known.category_label})"))
     elif requirement.kind == "threshold" and requirement.property is not None and requirement.minimum is not None:
-        for value in profiles.objects(profile, requirement.property):
-            if isinstance(value, Literal) and _at_least(value, requirement.minimum):
-                label = f"{catalogue.label(requirement.property)}: {value}"
-                facts.append(Fact(str(requirement.property), str(value), label))
+        prop = str(requirement.property)
+        for p, value in sorted(asserted, key=str):
+            if p == prop and isinstance(value, Literal) and _at_least(value, requirement.minimum):
+                facts.append(Fact(prop, str(value), f"{catalogue.label(requirement.property)}: {value}"))
     return facts
 
 
@@ -172,29 +178,29 @@ def _at_least(value: Literal, minimum: Any) -> bool:
             return False
 
 
-def _move(transition: Transition, profile: Node, profiles: Graph, derived: Graph, catalogue: Catalogue) -> Move:
-    met = set(derived.objects(profile, CK.meetsRequirement))
+def _move(transition: Transition, asserted: Facts, derived: Facts, catalogue: Catalogue) -> Move:
+    met = {o for p, o in derived if p == _MEETS}
     statuses = []
     for essential, group in ((True, transition.essential), (False, transition.optional)):
         for req_iri in group:
             requirement = catalogue.requirements.get(req_iri)
-            is_met = req_iri in met
-            facts = facts_meeting(requirement, profile, profiles, catalogue) if requirement and is_met else []
+            is_met = str(req_iri) in met
+            facts = facts_meeting(requirement, asserted, catalogue) if requirement and is_met else []
             statuses.append(RequirementStatus(req_iri, catalogue.label(req_iri), essential, is_met, tuple(facts)))
-    eligible = (profile, CK.eligibleFor, transition.to_role) in derived
+    eligible = (_ELIGIBLE, str(transition.to_role)) in derived
     source_label = catalogue.source_title if transition.source else ""
     return Move(transition, catalogue.label(transition.to_role), tuple(statuses), eligible, source_label)
 
 
-def assess(profile: Node, profiles: Graph, derived: Graph, catalogue: Catalogue) -> Assessment:
-    """Assess one profile from its asserted triples (``profiles``) and what inference derived (``derived``)."""
-    current = profiles.value(profile, CK.currentRole)
-    current_role = current if isinstance(current, URIRef) else None
+def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue) -> Assessment:
+    """Assess one profile from its asserted facts and what inference derived for it, both as
+    (predicate, object) pairs with IRIs as plain strings (see :mod:`careerkg.compiled`)."""
+    roles = sorted(str(o) for p, o in asserted if p == _CURRENT_ROLE and type(o) is str)
+    current_role = URIRef(roles[0]) if len(roles) == 1 else None
     outgoing = catalogue.outgoing.get(current_role, []) if current_role else []
-    moves = [_move(t, profile, profiles, derived, catalogue) for t in outgoing]
-    eligible_roles = {o for o in derived.objects(profile, CK.eligibleFor) if isinstance(o, URIRef)}
-    eligible = sorted((m for m in moves if m.transition.to_role in eligible_roles), key=lambda m: m.role_label)
-    gaps = sorted((m for m in moves if m.transition.to_role not in eligible_roles), key=Move.closeness)
+    moves = [_move(t, asserted, derived, catalogue) for t in outgoing]
+    eligible = sorted((m for m in moves if m.eligible), key=lambda m: m.role_label)
+    gaps = sorted((m for m in moves if not m.eligible), key=Move.closeness)
     return Assessment(
         profile,
         current_role,

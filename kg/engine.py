@@ -1,4 +1,4 @@
-"""The careerkg engine: knowledge, term index, catalogue and reasoner, built once and reused.
+"""The careerkg engine: prepared knowledge, validation, a reasoner backend, and assessments.
 
 :meth:`Engine.evaluate` is the main job: validate profiles against the shapes, reason over the valid ones,
 and assess each (eligible moves with explanations, gaps to the others). Invalid profiles get no answers,
@@ -7,20 +7,25 @@ only their violations; the valid profiles next to them are unaffected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from careerkg.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend, facts_to_graph
 from careerkg.catalogue import Catalogue
+from careerkg.compiled import Facts, Term, term
 from careerkg.eligibility import Assessment, assess
-from careerkg.knowledge import knowledge_graph
+from careerkg.prepared import Prepared, load_prepared
 from careerkg.profiles import ProfileSet
-from careerkg.reasoning import Reasoner
 from careerkg.terms import TermIndex
-from careerkg.validation import ValidationReport, Violation, validate_profiles
-from careerkg.vocab import bind_prefixes
-from rdflib import BNode, Graph, URIRef
+from careerkg.validation import Violation
+from careerkg.vocab import RDF, bind_prefixes
+from rdflib import Graph
 
-__all__ = ["Engine", "Evaluation"]
+__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "profile_facts"]
+
+DEFAULT_REASONER = "compiled"
+_TYPE = str(RDF.type)
 
 
 @dataclass(frozen=True)
@@ -31,52 +36,104 @@ class Evaluation:
     assessments: tuple[Assessment, ...]
     #: Violations of each invalid profile (by IRI), in input order.
     invalid: dict[str, tuple[Violation, ...]]
-    #: The triples inference derived for the valid profiles (``ck:meetsRequirement``, ``ck:eligibleFor``).
-    derived: Graph
-    #: The SHACL validation report over all profiles.
-    report: ValidationReport
+    #: What inference derived for each valid profile (``ck:meetsRequirement``, ``ck:eligibleFor``).
+    derived: dict[str, Facts] = field(default_factory=dict)
+
+    def derived_graph(self) -> Graph:
+        """The derived triples as an RDF graph."""
+        return bind_prefixes(facts_to_graph(self.derived))
+
+
+def profile_facts(profiles: ProfileSet) -> tuple[dict[str, Facts], dict[Term, set[Term]]]:
+    """Each profile's facts, in input order, and the rdf:type statements the input makes about other nodes."""
+    graph = profiles.graph
+    facts: dict[str, Facts] = {}
+    for subject in profiles.order:
+        key = term(subject)
+        assert type(key) is str
+        facts[key] = {(str(p), term(o)) for p, o in graph.predicate_objects(subject)}
+    others: dict[Term, set[Term]] = {}
+    for s, o in graph.subject_objects(RDF.type):
+        if term(s) not in facts:
+            others.setdefault(term(s), set()).add(term(o))
+    return facts, others
 
 
 class Engine:
     """Everything careerkg answers with, loaded lazily: commands that need no inference never pay for it."""
 
+    def __init__(self, reasoner: str = DEFAULT_REASONER) -> None:
+        if reasoner not in BACKENDS:
+            raise ValueError(f"unknown reasoner {reasoner!r} (choose from {', '.join(BACKENDS)})")
+        self.reasoner_name = reasoner
+
+    @cached_property
+    def prepared(self) -> Prepared:
+        return load_prepared()
+
     @cached_property
     def knowledge(self) -> Graph:
-        """Ontology, knowledge base and alignments, as shipped (the reasoner adds the generated axioms)."""
+        """Ontology, knowledge base and alignments, as shipped (parsed only for commands that need RDF)."""
+        from careerkg.knowledge import knowledge_graph
+
         return knowledge_graph(axioms=False)
 
-    @cached_property
+    @property
     def terms(self) -> TermIndex:
-        return TermIndex(self.knowledge)
+        return self.prepared.terms
 
-    @cached_property
+    @property
     def catalogue(self) -> Catalogue:
-        return Catalogue.from_graph(self.knowledge)
+        return self.prepared.catalogue
 
     @cached_property
-    def reasoner(self) -> Reasoner:
+    def reasoner(self):  # type: ignore[no-untyped-def]  # the rdflib-level Reasoner, for whole-graph closures
+        from careerkg.reasoning import Reasoner
+
         return Reasoner(self.knowledge)
 
-    def evaluate(self, profiles: ProfileSet) -> Evaluation:
-        """Validate, reason over the valid profiles, and assess each of them."""
-        report = validate_profiles(profiles.graph)
+    @cached_property
+    def backend(self) -> Backend:
+        prepared = self.prepared
+        name = self.reasoner_name
+        if name == "compiled" and prepared.ontology is not None:
+            return CompiledBackend(prepared.ontology, prepared.axioms_ntriples, list(prepared.rules))
+        axioms = self.reasoner.axioms
+        if name == "reasonable":
+            return ReasonableBackend(axioms, list(prepared.rules))
+        return OwlrlBackend(axioms, list(prepared.rules))
+
+    def validate(self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]]) -> dict[str, list[Violation]]:
+        """Violations per invalid profile (compiled shapes; pySHACL when the shapes cannot be compiled)."""
+        shapes = self.prepared.shapes
         bad: dict[str, list[Violation]] = {}
-        for violation in report.violations:
+        if shapes is not None:
+            for subject, facts in profiles.items():
+                found = shapes.validate(subject, facts, others)
+                if found:
+                    bad[subject] = found
+            return bad
+        from careerkg.validation import validate_profiles
+
+        graph = facts_to_graph(profiles)
+        for s, types in others.items():
+            for t in types:
+                graph += facts_to_graph({str(s): {(_TYPE, t)}})
+        for violation in validate_profiles(graph).violations:
             bad.setdefault(violation.focus, []).append(violation)
-        valid = [p for p in profiles.order if str(p) not in bad]
-        valid_graph = _without_subjects(profiles.graph, {p for p in profiles.order if str(p) in bad})
-        derived = self.reasoner.infer(valid_graph) if valid else bind_prefixes(Graph())
-        assessments = tuple(assess(p, valid_graph, derived, self.catalogue) for p in valid)
-        order = {str(p): i for i, p in enumerate(profiles.order)}
-        invalid = {k: tuple(v) for k, v in sorted(bad.items(), key=lambda kv: order.get(kv[0], len(order)))}
-        return Evaluation(assessments, invalid, derived, report)
+        return bad
 
+    def evaluate_facts(
+        self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]] | None = None
+    ) -> Evaluation:
+        """Validate, reason over the valid profiles, and assess each of them (input order is kept)."""
+        bad = self.validate(profiles, others or {})
+        valid = {s: f for s, f in profiles.items() if s not in bad}
+        derived = self.backend.infer(valid) if valid else {}
+        assessments = tuple(assess(s, f, derived.get(s, set()), self.catalogue) for s, f in valid.items())
+        invalid = {s: tuple(bad[s]) for s in profiles if s in bad}
+        return Evaluation(assessments, invalid, derived)
 
-def _without_subjects(graph: Graph, subjects: set[URIRef | BNode]) -> Graph:
-    if not subjects:
-        return graph
-    kept = bind_prefixes(Graph())
-    for triple in graph:
-        if triple[0] not in subjects:
-            kept.add(triple)
-    return kept
+    def evaluate(self, profiles: ProfileSet) -> Evaluation:
+        facts, others = profile_facts(profiles)
+        return self.evaluate_facts(facts, others)

@@ -1,10 +1,10 @@
-"""Find roles and skills by what people call them: full IRI, ``ck:`` CURIE, local name or label, any case."""
+"""Find roles and skills by what people call them: full IRI, ``ck:`` CURIE, local name, label or alternative
+label (e.g. ``CEO``), in any case."""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import cached_property
 
 from careerkg.errors import UnknownTermError
 from careerkg.vocab import CK, RDF, RDFS, SKOS
@@ -17,32 +17,31 @@ def _key(text: str) -> str:
     return " ".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
 
 
-@dataclass
+def _index(graph: Graph, members: set[URIRef]) -> dict[str, URIRef]:
+    index: dict[str, URIRef] = {}
+    for iri in sorted(members):
+        local = str(iri).removeprefix(str(CK))
+        names = [str(iri), f"ck:{local}", local]
+        for prop in (RDFS.label, SKOS.altLabel):
+            names += [str(label) for label in graph.objects(iri, prop) if isinstance(label, Literal)]
+        for name in names:
+            index.setdefault(_key(name), iri)
+    return index
+
+
+@dataclass(frozen=True)
 class TermIndex:
-    """Lookup tables for the roles and skills of a knowledge graph."""
+    """Lookup tables (normalised name -> IRI) for the roles and skills of a knowledge graph."""
 
-    graph: Graph
+    roles: dict[str, URIRef]
+    skills: dict[str, URIRef]
 
-    def _index(self, members: set[URIRef]) -> dict[str, URIRef]:
-        index: dict[str, URIRef] = {}
-        for iri in members:
-            local = str(iri).removeprefix(str(CK))
-            names = [str(iri), f"ck:{local}", local]
-            for prop in (RDFS.label, SKOS.altLabel):
-                names += [str(label) for label in self.graph.objects(iri, prop) if isinstance(label, Literal)]
-            for name in names:
-                index.setdefault(_key(name), iri)
-        return index
-
-    @cached_property
-    def roles(self) -> dict[str, URIRef]:
-        return self._index({r for r in self.graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)})
-
-    @cached_property
-    def skills(self) -> dict[str, URIRef]:
-        categories = set(self.graph.subjects(RDFS.subClassOf, CK.Skill)) | {CK.Skill}
-        members = {s for c in categories for s in self.graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
-        return self._index(members)
+    @classmethod
+    def from_graph(cls, graph: Graph) -> TermIndex:
+        roles = {r for r in graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)}
+        categories = set(graph.subjects(RDFS.subClassOf, CK.Skill)) | {CK.Skill}
+        skills = {s for c in categories for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
+        return cls(_index(graph, roles), _index(graph, skills))
 
     def find_role(self, text: str) -> URIRef | None:
         return self.roles.get(_key(text))

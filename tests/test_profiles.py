@@ -14,7 +14,7 @@ from careerkg.vocab import CK, RDF
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-TERMS = TermIndex(knowledge_graph(axioms=False))
+TERMS = TermIndex.from_graph(knowledge_graph(axioms=False))
 ADA = URIRef("https://example.org/people/ada")
 
 

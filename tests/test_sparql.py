@@ -68,7 +68,7 @@ def test_career_paths_finds_the_two_step_route_to_vp() -> None:
 def test_bound_values_are_never_pasted_into_the_query_text() -> None:
     """A hostile string bound to a variable stays a literal: it cannot change the query."""
     hostile = 'x" } UNION { ?transition ?p ?o } #'
-    value = binding_value(hostile, KG, TermIndex(KG).find_role_or_skill)
+    value = binding_value(hostile, KG, TermIndex.from_graph(KG).find_role_or_skill)
     assert isinstance(value, Literal)
     assert list(run(prepare(named("transitions"), "t"), KG, {"from": value})) == []
 
@@ -85,7 +85,7 @@ def test_bound_values_are_never_pasted_into_the_query_text() -> None:
     ],
 )
 def test_binding_values(text: str, expected: object) -> None:
-    assert binding_value(text, KG, TermIndex(KG).find_role_or_skill) == expected
+    assert binding_value(text, KG, TermIndex.from_graph(KG).find_role_or_skill) == expected
 
 
 def test_service_is_refused() -> None:
