@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from careerkg.compiled import CompiledOntology, Facts, Term, term
-from careerkg.errors import UnknownTermError as UsageProblem
+from careerkg.errors import MissingDependencyError
 from careerkg.vocab import CK
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -136,7 +136,7 @@ class ReasonableBackend:
         try:
             import reasonable  # noqa: F401
         except ImportError as error:
-            raise UsageProblem(
+            raise MissingDependencyError(
                 "--reasoner reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"
             ) from error
         self.axioms = axioms

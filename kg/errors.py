@@ -6,7 +6,13 @@ that was read but is invalid.
 
 from __future__ import annotations
 
-__all__ = ["CareerkgError", "InvalidInputError", "UnknownTermError", "UnreadableInputError"]
+__all__ = [
+    "CareerkgError",
+    "InvalidInputError",
+    "MissingDependencyError",
+    "UnknownTermError",
+    "UnreadableInputError",
+]
 
 
 class CareerkgError(Exception):
@@ -26,6 +32,12 @@ class InvalidInputError(CareerkgError):
     """An input was read but breaks careerkg's rules (for example a profile that fails the SHACL shapes)."""
 
     exit_code = 1
+
+
+class MissingDependencyError(CareerkgError):
+    """An optional package a requested feature needs is not installed."""
+
+    exit_code = 2
 
 
 class UnknownTermError(CareerkgError):

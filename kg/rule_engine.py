@@ -71,7 +71,7 @@ class OxigraphRules:
             for rule in self.rules:
                 for triple in self.store.query(rule, use_default_graph_as_union=True):
                     subject = _term(triple.subject)
-                    if not type(subject) is str or subject not in profiles:
+                    if type(subject) is not str or subject not in profiles:
                         continue
                     fact = (str(triple.predicate.value), _term(triple.object))
                     if fact not in profiles[subject]:
