@@ -7,6 +7,8 @@ Errors reach the user as one line on stderr with the exit code of their kind (2 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +61,7 @@ class CareerkgGroup(click.Group):
             if _debug(ctx):
                 raise
             raise _command_error(str(error), error.exit_code) from error
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except OSError as error:
             if _debug(ctx):
@@ -120,7 +122,13 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="careerkg")
+    try:
+        cli(prog_name="careerkg")
+    except BrokenPipeError:
+        # The reader went away (e.g. `careerkg eligible big.jsonl | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
 
 
 def _register() -> None:

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import click
+from careerkg.batch import default_jobs
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import ProfileInputs, profile_format_option, profiles_argument, read_inputs
 from careerkg.cli.render import csv_text, short, table
 from careerkg.eligibility import Assessment, Move
 from careerkg.engine import Evaluation
-from careerkg.rdfio import serialize
 
 
 def report_invalid(evaluation: Evaluation) -> None:
@@ -49,7 +49,7 @@ def _profile_heading(a: Assessment) -> str:
     return f"{a.profile}  (now: {a.current_role_label})"
 
 
-def _eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
+def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
     out = []
     for a in assessments:
         out.append(_profile_heading(a))
@@ -77,47 +77,57 @@ def _eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
     help="table: for people; json: one array; jsonl: one object per profile per line; csv: one row per "
     "eligible role; turtle: the derived triples (ck:eligibleFor, ck:meetsRequirement).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=default_jobs,
+    show_default="all cores",
+    envvar="CAREERKG_JOBS",
+    help="Worker processes for large inputs (inputs of one chunk run in this process).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    metavar="N",
+    help="Profiles per chunk: memory is bounded by the chunk for JSON Lines inputs.",
+)
 @pass_settings
-def eligible(settings: Settings, profiles: tuple[str, ...], input_format: str | None, explain: bool, fmt: str) -> None:
+def eligible(
+    settings: Settings,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    explain: bool,
+    fmt: str,
+    jobs: int,
+    chunk_size: int,
+) -> None:
     """The roles each profile may move to next, derived by OWL 2 RL inference.
 
     PROFILE is a file (Turtle, N-Triples, RDF/XML, JSON-LD, JSON or JSON Lines; many profiles per file) or
-    - for standard input. Invalid profiles get no results: their violations go to stderr and the exit code
-    is 1, while the valid profiles still get theirs. Unreadable input: exit code 2.
+    - for standard input. Each input, and each JSON record, is a profile document of its own. Invalid
+    profiles get no results: their violations go to stderr and the exit code is 1, while the valid profiles
+    still get theirs. Unreadable input (a whole file, or one JSON Lines record, reported with its line
+    number and skipped): exit code 2. JSON Lines inputs stream in chunks over --jobs processes, answers in
+    input order, with a progress count on stderr when it is a terminal.
 
     \b
     Examples:
       careerkg eligible examples/ada.json
       careerkg eligible --explain examples/ada.ttl
       careerkg eligible --format jsonl examples/team.jsonl
+      careerkg eligible --format jsonl --jobs 2 employees.jsonl > answers.jsonl
       echo '{"currentRole": "ProductManager", "skills": ["Coding"]}' | careerkg eligible -
     """
-    inputs = read_inputs(profiles, settings.engine.terms, input_format)
-    evaluation = settings.engine.evaluate(inputs.profiles)
-    report_invalid(evaluation)
-    found = evaluation.assessments
-    if fmt == "json":
-        click.echo(json.dumps([a.to_json(explain) for a in found], indent=2))
-    elif fmt == "jsonl":
-        for a in found:
-            click.echo(json.dumps(a.to_json(explain)))
-    elif fmt == "csv":
-        headers = ["profile", "currentRole", "role", "label", "transition", "sections"]
-        headers += ["requirementsMet", "justification"] if explain else []
-        rows = []
-        for a in found:
-            for m in a.eligible:
-                row: list[Any] = [a.profile, a.current_role, m.transition.to_role, m.role_label, m.transition.iri,
-                                  "; ".join(m.transition.sections)]  # fmt: skip
-                if explain:
-                    row += ["; ".join(r.label for r in m.requirements if r.met), m.transition.justification]
-                rows.append(row)
-        click.echo(csv_text(headers, rows), nl=False)
-    elif fmt == "turtle":
-        click.echo(serialize(evaluation.derived_graph(), "turtle"), nl=False)
-    else:
-        click.echo(_eligible_text(found, explain), nl=False)
-    finish(inputs, evaluation)
+    from careerkg.cli.stream import run
+
+    totals = run(profiles, settings.engine, input_format, fmt, explain, jobs, chunk_size)
+    if totals.unreadable:
+        raise click.exceptions.Exit(2)
+    if totals.invalid:
+        raise click.exceptions.Exit(1)
 
 
 def _gap_moves(a: Assessment, target: Any) -> list[Move]:

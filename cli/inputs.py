@@ -14,7 +14,7 @@ from careerkg.errors import UnreadableInputError
 from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.terms import TermIndex
 
-PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json"]
+PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json", "jsonl"]
 
 profiles_argument = click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...")
 
@@ -24,8 +24,8 @@ profile_format_option = click.option(
     type=click.Choice(PROFILE_FORMATS),
     default=None,
     metavar="FORMAT",
-    help="Format of the profile inputs: turtle, nt, xml, json-ld or json (object, array or JSON Lines). "
-    "Default: from each file's suffix, else from its content.",
+    help="Format of the profile inputs: turtle, nt, xml, json-ld, json (object, array or JSON Lines) or "
+    "jsonl (streamed line by line). Default: from each file's suffix, else from its content.",
 )
 
 

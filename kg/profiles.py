@@ -13,17 +13,26 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from careerkg import bundled
+from careerkg.compiled import Facts, Term, term
 from careerkg.errors import UnreadableInputError
 from careerkg.terms import TermIndex
 from careerkg.vocab import CK, RDF, bind_prefixes
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
-__all__ = ["CONTEXT_IRI", "ProfileInput", "ProfileSet", "profile_subjects", "read_profiles"]
+__all__ = [
+    "CONTEXT_IRI",
+    "ProfileInput",
+    "ProfileSet",
+    "profile_subjects",
+    "read_profiles",
+    "record_facts",
+]
 
 #: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
 CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
@@ -220,3 +229,92 @@ def profile_subjects(graph: Graph) -> list[URIRef | BNode]:
     for prop in _PROFILE_PROPERTIES:
         found.update(graph.subjects(prop, None))
     return sorted((s for s in found if isinstance(s, (URIRef, BNode))), key=str)
+
+
+@lru_cache(maxsize=1)
+def _context_table() -> dict[str, tuple[str, str | None]]:
+    """The bundled context's terms: name -> (property IRI, coercion: "@vocab", a datatype IRI, or None)."""
+    context = _context()
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+
+    def expand(value: str) -> str:
+        prefix, _, local = value.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes and not local.startswith("//") else value
+
+    table: dict[str, tuple[str, str | None]] = {}
+    for name, definition in context.items():
+        if name.startswith("@") or name in prefixes:
+            continue
+        if isinstance(definition, str):
+            table[name] = (expand(definition), None)
+        elif isinstance(definition, dict) and "@id" in definition:
+            coercion = definition.get("@type")
+            table[name] = (expand(definition["@id"]), coercion if coercion == "@vocab" else
+                           expand(coercion) if coercion else None)  # fmt: skip
+    return table
+
+
+_RDF_TYPE = str(RDF.type)
+
+
+def _fast_facts(doc: dict[str, Any]) -> Facts | None:
+    """The facts of a plain-JSON profile (already given the bundled context and resolved names), computed
+    directly from the context's term definitions; None when the record needs the full JSON-LD algorithm
+    (nested objects, unknown keys, other types)."""
+    table = _context_table()
+    facts: Facts = set()
+    for key, value in doc.items():
+        if key in ("@context", "@id"):
+            continue
+        if key == "@type":
+            if value != "Profile":
+                return None
+            facts.add((_RDF_TYPE, str(CK.Profile)))
+            continue
+        if key not in table:
+            return None
+        prop, coercion = table[key]
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                return None
+            if coercion == "@vocab":
+                if item in table or item.startswith("@") or ":" not in item:
+                    return None
+                facts.add((prop, item))
+            elif coercion is not None:
+                facts.add((prop, Literal(item, datatype=URIRef(coercion))))
+            else:
+                facts.add((prop, Literal(item)))
+    return facts
+
+
+def record_facts(
+    record: Any, where: str, terms: TermIndex, seen: dict[str, int]
+) -> tuple[str, Facts, dict[Term, set[Term]]]:
+    """One JSON profile record as (profile IRI, its facts, rdf:type statements about other nodes).
+
+    Plain JSON records of the usual shape take a direct path; anything else goes through rdflib's JSON-LD
+    parser. Both give the same facts (tested)."""
+    doc = _plain_record(record, where, terms, seen)
+    subject = doc.get("@id")
+    if isinstance(subject, str) and doc.get("@context") is not None and "@graph" not in doc:
+        if doc["@context"] == _context():
+            fast = _fast_facts(doc)
+            if fast is not None:
+                return subject, fast, {}
+    graph = Graph()
+    try:
+        graph.parse(data=json.dumps(doc), format="json-ld")
+    except Exception as error:  # rdflib's JSON-LD errors have no common base class
+        raise UnreadableInputError(f"{where}: not valid JSON-LD: {error}") from error
+    subjects = profile_subjects(graph)
+    if len(subjects) != 1:
+        raise UnreadableInputError(f"{where}: expected one profile in the record, found {len(subjects)}")
+    key = term(subjects[0])
+    assert type(key) is str
+    facts = {(str(p), term(o)) for p, o in graph.predicate_objects(subjects[0])}
+    others: dict[Term, set[Term]] = {}
+    for s, o in graph.subject_objects(RDF.type):
+        if s != subjects[0]:
+            others.setdefault(term(s), set()).add(term(o))
+    return key, facts, others

@@ -1,0 +1,215 @@
+"""The streaming pipeline behind ``careerkg eligible``: chunks of profiles rendered by worker processes.
+
+Each worker builds its own :class:`~careerkg.engine.Engine` once (the prepared knowledge comes from the
+on-disk cache) and turns a chunk of raw records into the text to print, so only text crosses processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from careerkg.batch import Item, chunked, input_items, ordered_map, parse_items
+from careerkg.cli.render import csv_text, short
+from careerkg.compiled import Facts
+from careerkg.eligibility import Assessment
+from careerkg.engine import Engine, Evaluation
+from careerkg.errors import UnreadableInputError
+from careerkg.rdfio import serialize
+from careerkg.validation import Violation
+
+CSV_HEADERS = ["profile", "currentRole", "role", "label", "transition", "sections"]
+CSV_EXPLAIN_HEADERS = ["requirementsMet", "justification"]
+
+
+@dataclass
+class ChunkOutput:
+    """What one chunk prints: stdout pieces (one per profile, or one Turtle block), stderr lines, counts."""
+
+    pieces: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    answered: int = 0
+    invalid: int = 0
+    unreadable: int = 0
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def init_worker(reasoner: str, fmt: str, explain: bool) -> None:
+    """Process initialiser: one engine per worker, built once."""
+    _WORKER.update(engine=Engine(reasoner), fmt=fmt, explain=explain)
+
+
+def violation_line(profile: str, location: str, v: Violation) -> str:
+    value = v.value if v.value is not None else "(none)"
+    return f"invalid profile {profile} ({location}): {short(v.path)} = {value}: {v.message}"
+
+
+def profile_text(a: Assessment, explain: bool) -> str:
+    from careerkg.cli.eligible import eligible_text
+
+    return eligible_text((a,), explain)
+
+
+def render(a: Assessment, fmt: str, explain: bool) -> str:
+    if fmt in {"json", "jsonl"}:
+        return json.dumps(a.to_json(explain), indent=2 if fmt == "json" else None)
+    if fmt == "csv":
+        rows = []
+        for m in a.eligible:
+            row: list[Any] = [a.profile, a.current_role, m.transition.to_role, m.role_label, m.transition.iri,
+                              "; ".join(m.transition.sections)]  # fmt: skip
+            if explain:
+                row += ["; ".join(r.label for r in m.requirements if r.met), m.transition.justification]
+            rows.append(row)
+        return csv_text([], rows).split("\n", 1)[1] if rows else ""
+    return profile_text(a, explain)
+
+
+def _evaluate(
+    engine: Engine, profiles: list[tuple[str, str, Facts]], others: dict[Any, set[Any]]
+) -> tuple[list[Assessment | tuple[Violation, ...]], dict[str, Facts]]:
+    """Evaluate a chunk: an assessment or the violations for each profile, and all derived facts.
+
+    Records are independent: the same IRI twice in one chunk is evaluated twice, in separate rounds."""
+    results: list[Assessment | tuple[Violation, ...]] = [() for _ in profiles]
+    derived: dict[str, Facts] = {}
+    remaining = list(range(len(profiles)))
+    while remaining:
+        batch: dict[str, int] = {}
+        later: list[int] = []
+        for index in remaining:
+            iri = profiles[index][1]
+            if iri in batch:
+                later.append(index)
+            else:
+                batch[iri] = index
+        evaluation = engine.evaluate_facts({iri: profiles[i][2] for iri, i in batch.items()}, others)
+        by_iri = {a.profile: a for a in evaluation.assessments}
+        for iri, index in batch.items():
+            results[index] = by_iri.get(iri) or evaluation.invalid.get(iri, ())
+        for iri, facts in evaluation.derived.items():
+            derived.setdefault(iri, set()).update(facts)
+        remaining = later
+    return results, derived
+
+
+def render_chunk(items: list[Item]) -> ChunkOutput:
+    """Parse, validate, reason over and render one chunk (runs in a worker)."""
+    engine: Engine = _WORKER["engine"]
+    fmt: str = _WORKER["fmt"]
+    explain: bool = _WORKER["explain"]
+    out = ChunkOutput()
+    parsed = parse_items(items, engine.terms)
+    results, derived = _evaluate(engine, parsed.profiles, parsed.others)
+    for kind, index in parsed.order:
+        if kind == "error":
+            out.messages.append(f"Error: {parsed.errors[index][1]}")
+            out.unreadable += 1
+            continue
+        location, iri, _ = parsed.profiles[index]
+        result = results[index]
+        if isinstance(result, Assessment):
+            out.answered += 1
+            if fmt != "turtle":
+                out.pieces.append(render(result, fmt, explain))
+        else:
+            out.invalid += 1
+            out.messages.extend(violation_line(iri, location, v) for v in result)
+    if fmt == "turtle" and derived:
+        out.pieces.append(serialize(Evaluation((), {}, derived).derived_graph(), "turtle"))
+    return out
+
+
+@dataclass
+class Totals:
+    answered: int = 0
+    invalid: int = 0
+    unreadable: int = 0
+
+
+def _items(names: tuple[str, ...], engine: Engine, fmt: str | None, totals: Totals, stack: ExitStack) -> Iterator[Item]:
+    for name in names:
+        try:
+            if name == "-":
+                stream = sys.stdin.buffer
+            else:
+                try:
+                    stream = stack.enter_context(open(name, "rb"))  # noqa: SIM115 - closed by the stack
+                except OSError as error:
+                    raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
+            yield from input_items(name, stream, engine.terms, fmt)
+        except UnreadableInputError as error:
+            click.echo(f"Error: {error}", err=True)
+            totals.unreadable += 1
+
+
+def run(
+    names: tuple[str, ...],
+    engine: Engine,
+    input_format: str | None,
+    fmt: str,
+    explain: bool,
+    jobs: int,
+    chunk_size: int,
+) -> Totals:
+    """Stream every input through the workers and print the answers in input order."""
+    totals = Totals()
+    progress = _Progress()
+    first = True
+    if fmt == "json":
+        click.echo("[", nl=False)
+    if fmt == "csv":
+        click.echo(csv_text(CSV_HEADERS + (CSV_EXPLAIN_HEADERS if explain else []), []), nl=False)
+    with ExitStack() as stack:
+        chunks = chunked(_items(names, engine, input_format, totals, stack), chunk_size)
+        for output in ordered_map(render_chunk, chunks, jobs, init_worker, (engine.reasoner_name, fmt, explain)):
+            for piece in output.pieces:
+                if fmt == "json":
+                    click.echo(("\n" if first else ",\n") + piece, nl=False)
+                elif fmt == "table":
+                    click.echo(piece, nl=False)
+                elif piece:
+                    click.echo(piece if piece.endswith("\n") else piece + "\n", nl=False)
+                first = False
+            for message in output.messages:
+                click.echo(message, err=True)
+            totals.answered += output.answered
+            totals.invalid += output.invalid
+            totals.unreadable += output.unreadable
+            progress.update(totals.answered + totals.invalid + totals.unreadable)
+    progress.done()
+    if fmt == "json":
+        click.echo("\n]" if not first else "]")
+    return totals
+
+
+class _Progress:
+    """A one-line count on stderr, only when stderr is a terminal and the work has run for a while."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+        self.enabled = sys.stderr.isatty()
+
+    def update(self, count: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.start > 1.0 and now - self.last > 0.5:
+            rate = count / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\rcareerkg: {count:,} profiles ({rate:,.0f}/s)")
+            sys.stderr.flush()
+            self.last = now
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -1,0 +1,162 @@
+"""Batches at any size: profiles streamed in chunks, spread over processes, answers kept in input order.
+
+JSON Lines inputs are read line by line, so memory is bounded by the chunk, not the input; other formats
+are parsed whole and then processed in chunks. Each chunk is parsed, validated, reasoned over and rendered
+by a worker; at most a few chunks per worker are in flight at once, and results come back in input order.
+A record that cannot be read is reported with its line number and skipped; the rest go on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, TypeVar
+
+from careerkg.compiled import Facts, Term
+from careerkg.errors import UnreadableInputError
+from careerkg.profiles import ProfileInput, read_profiles, record_facts
+from careerkg.terms import TermIndex
+
+__all__ = ["Item", "ParsedChunk", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One unit of work: a raw JSON Lines record (``line``), or an already parsed profile (``facts``)."""
+
+    location: str
+    line: bytes | None = None
+    profile: str | None = None
+    facts: Facts | None = None
+    others: dict[Term, set[Term]] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedChunk:
+    """A chunk after parsing: profiles in order (location, IRI, facts), their other-node types, and errors."""
+
+    profiles: list[tuple[str, str, Facts]] = field(default_factory=list)
+    others: dict[Term, set[Term]] = field(default_factory=dict)
+    #: (position among the chunk's items, message) for records that could not be read
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    #: for each item, in order: ("profile", index into profiles) or ("error", index into errors)
+    order: list[tuple[str, int]] = field(default_factory=list)
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def is_json_lines(name: str, fmt: str | None) -> bool:
+    return fmt == "jsonl" or (fmt is None and name.lower().endswith(JSON_LINES_SUFFIXES))
+
+
+def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str | None) -> Iterator[Item]:
+    """The items of one input. JSON Lines are streamed (``stream`` is read line by line); any other input is
+    read whole and parsed here (raising :class:`UnreadableInputError` if it cannot be)."""
+    if is_json_lines(name, fmt) and stream is not None:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield Item(f"{name}:{number}", line=line)
+        return
+    source = ProfileInput(name, stream.read()) if stream is not None else ProfileInput.from_path(name)
+    profiles = read_profiles(source, terms, None if fmt == "jsonl" else fmt)
+    from careerkg.engine import profile_facts
+
+    facts, others = profile_facts(profiles)
+    for subject, profile_facts_ in facts.items():
+        yield Item(name, profile=subject, facts=profile_facts_, others=others)
+
+
+def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
+    """Parse the raw records of a chunk (in a worker); keep the order of items."""
+    import json
+
+    chunk = ParsedChunk()
+    seen: dict[str, int] = {}
+    for item in items:
+        if item.line is None:
+            assert item.profile is not None and item.facts is not None
+            chunk.order.append(("profile", len(chunk.profiles)))
+            chunk.profiles.append((item.location, item.profile, item.facts))
+            for node, types in item.others.items():
+                chunk.others.setdefault(node, set()).update(types)
+            continue
+        try:
+            try:
+                text = item.line.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise UnreadableInputError(f"{item.location}: not UTF-8 text (byte {error.start})") from error
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise UnreadableInputError(f"{item.location}: invalid JSON: {error.msg}") from error
+            profile, facts, others = record_facts(record, item.location, terms, seen)
+        except UnreadableInputError as error:
+            chunk.order.append(("error", len(chunk.errors)))
+            chunk.errors.append((len(chunk.order) - 1, str(error)))
+            continue
+        chunk.order.append(("profile", len(chunk.profiles)))
+        chunk.profiles.append((item.location, profile, facts))
+        for node, types in others.items():
+            chunk.others.setdefault(node, set()).update(types)
+    return chunk
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ordered_map(
+    func: Callable[[T], R],
+    tasks: Iterable[T],
+    jobs: int,
+    initializer: Callable[..., Any] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[R]:
+    """``map(func, tasks)`` over ``jobs`` processes, results in task order, with at most ``2 * jobs`` tasks
+    in flight (so a huge input is never read ahead into memory). With one job, or a single task, it runs in
+    this process."""
+    iterator = iter(tasks)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if jobs <= 1 or second is None:
+        if initializer is not None:
+            initializer(*initargs)
+        yield func(first)
+        if second is not None:
+            yield func(second)
+            for task in iterator:
+                yield func(task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
+        window: deque[Future[R]] = deque()
+        pending = iter([first, second])
+        for source in (pending, iterator):
+            for task in source:
+                window.append(pool.submit(func, task))
+                if len(window) >= 2 * jobs:
+                    yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
