@@ -53,7 +53,9 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
     out = []
     for a in assessments:
         out.append(_profile_heading(a))
-        if not a.eligible:
+        if not a.eligible and not a.gaps:
+            out.append(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
+        elif not a.eligible:
             out.append("  no move is open yet; `careerkg gaps` shows what is missing")
         for m in a.eligible:
             out.append(f"  -> {m.role_label} ({short(str(m.transition.to_role))}) via {short(str(m.transition.iri))}")
@@ -164,7 +166,7 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
     engine = settings.engine
     target_iri = engine.terms.role(target) if target else None
     inputs = read_inputs(profiles, engine.terms, input_format)
-    evaluation = engine.evaluate(inputs.profiles)
+    evaluation = engine.evaluate_all(inputs.sets)
     report_invalid(evaluation)
     results = []
     for a in evaluation.assessments:
@@ -201,6 +203,8 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
             click.echo(_profile_heading(a))
             if "note" in data:
                 click.echo(f"  {data['note']}")
+            elif not moves and not a.eligible:
+                click.echo(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
             elif not moves:
                 click.echo("  every move out of this role is already open")
             else:

@@ -27,11 +27,13 @@ def graph(settings: Settings, profile: str | None, input_format: str | None, fmt
     engine = settings.engine
     current: URIRef | None = None
     open_roles: set[URIRef] = set()
+    invalid = False
     if profile is not None:
         inputs = read_inputs((profile,), engine.terms, input_format)
         inputs.fail_if_unreadable()
-        evaluation = engine.evaluate(inputs.profiles)
+        evaluation = engine.evaluate_all(inputs.sets)
         report_invalid(evaluation)
+        invalid = bool(evaluation.invalid)
         if len(evaluation.assessments) != 1:
             if evaluation.invalid:
                 raise click.exceptions.Exit(1)
@@ -41,3 +43,5 @@ def graph(settings: Settings, profile: str | None, input_format: str | None, fmt
         open_roles = {m.transition.to_role for m in a.eligible}
     draw = mermaid if fmt == "mermaid" else dot
     click.echo(draw(engine.catalogue, current, open_roles), nl=False)
+    if invalid:
+        raise click.exceptions.Exit(1)

@@ -31,10 +31,19 @@ profile_format_option = click.option(
 
 @dataclass
 class ProfileInputs:
-    """The profiles read from all inputs, and whether any input was unreadable."""
+    """The profiles read from each input (each input is a document of its own: the same IRI in two files is
+    two profiles, never merged), and how many inputs were unreadable."""
 
-    profiles: ProfileSet = field(default_factory=ProfileSet)
+    sets: list[ProfileSet] = field(default_factory=list)
     unreadable: int = 0
+
+    @property
+    def merged(self) -> ProfileSet:
+        """All inputs in one graph (for SPARQL over them together)."""
+        merged = ProfileSet()
+        for profiles in self.sets:
+            merged.add(profiles)
+        return merged
 
     def fail_if_unreadable(self) -> None:
         if self.unreadable:
@@ -47,10 +56,10 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     for name in names:
         try:
             source = ProfileInput("-", sys.stdin.buffer.read()) if name == "-" else ProfileInput.from_path(name)
-            result.profiles.add(read_profiles(source, terms, fmt))
+            result.sets.append(read_profiles(source, terms, fmt))
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
             result.unreadable += 1
-    if result.unreadable and not result.profiles.order:
+    if result.unreadable and not result.sets:
         raise click.exceptions.Exit(2)
     return result

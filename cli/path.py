@@ -38,14 +38,16 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
     """
     engine = settings.engine
     met: set[URIRef] | None = None
+    invalid = False
     subject: str | None = None
     if profile is not None:
         if len(roles) != 1:
             raise click.UsageError("with --profile, give only the target role: careerkg path --profile P TO")
         inputs = read_inputs((profile,), engine.terms, input_format)
         inputs.fail_if_unreadable()
-        evaluation = engine.evaluate(inputs.profiles)
+        evaluation = engine.evaluate_all(inputs.sets)
         report_invalid(evaluation)
+        invalid = bool(evaluation.invalid)
         if not evaluation.assessments:
             raise click.exceptions.Exit(1)
         if len(evaluation.assessments) > 1:
@@ -75,7 +77,9 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
         click.echo(json.dumps(data, indent=2))
     else:
         _print_routes(data, start == goal)
-    if not routes:
+    if not routes and start != goal:
+        raise click.exceptions.Exit(1)
+    if invalid:
         raise click.exceptions.Exit(1)
 
 

@@ -9,7 +9,7 @@ from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
 from careerkg.cli.render import csv_text, table
-from careerkg.rdfio import serialize
+from careerkg.rdfio import serialize, without_subjects
 from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv
 from careerkg.vocab import bind_prefixes
 from rdflib import Graph
@@ -76,11 +76,13 @@ def query(
     if profiles:
         inputs = read_inputs(profiles, engine.terms, input_format)
         inputs.fail_if_unreadable()
-        graph += inputs.profiles.graph
+        # Invalid profiles are never given answers, here either: they stay out of the graph.
+        evaluation = engine.evaluate_all(inputs.sets)
+        report_invalid(evaluation)
+        invalid = bool(evaluation.invalid)
+        for document in inputs.sets:
+            graph += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
         if inferred:
-            evaluation = engine.evaluate(inputs.profiles)
-            report_invalid(evaluation)
-            invalid = bool(evaluation.invalid)
             graph += evaluation.derived_graph()
     values: dict[str, Identifier] = {}
     for item in bindings:

@@ -8,7 +8,7 @@ import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import profile_format_option, profiles_argument, read_inputs
 from careerkg.rdfio import serialize
-from careerkg.validation import validate_profiles
+from careerkg.validation import combine, validate_profiles
 
 
 @click.command()
@@ -37,7 +37,7 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
       cat profile.ttl | careerkg validate --input-format turtle -
     """
     inputs = read_inputs(profiles, settings.engine.terms, input_format)
-    report = validate_profiles(inputs.profiles.graph)
+    report = combine([validate_profiles(document.graph) for document in inputs.sets])
     if fmt == "turtle":
         click.echo(serialize(report.graph, "turtle"), nl=False)
     elif fmt == "json":

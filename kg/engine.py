@@ -137,3 +137,17 @@ class Engine:
     def evaluate(self, profiles: ProfileSet) -> Evaluation:
         facts, others = profile_facts(profiles)
         return self.evaluate_facts(facts, others)
+
+    def evaluate_all(self, documents: list[ProfileSet]) -> Evaluation:
+        """Evaluate each document on its own (profiles are never merged across documents), in order."""
+        assessments: list[Assessment] = []
+        invalid: dict[str, tuple[Violation, ...]] = {}
+        derived: dict[str, Facts] = {}
+        for document in documents:
+            evaluation = self.evaluate(document)
+            assessments += evaluation.assessments
+            for profile, violations in evaluation.invalid.items():
+                invalid[profile] = invalid.get(profile, ()) + violations
+            for profile, facts in evaluation.derived.items():
+                derived.setdefault(profile, set()).update(facts)
+        return Evaluation(tuple(assessments), invalid, derived)

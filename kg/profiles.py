@@ -190,6 +190,16 @@ def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph)
     return ids
 
 
+def _looks_like_json(text: str) -> bool:
+    if text.lstrip()[:1] in ("{", "["):
+        return True
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> ProfileSet:
     """Parse one input's profiles into a new graph. ``fmt`` overrides the format guessed from the suffix
     (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
@@ -201,7 +211,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
     fmt = fmt or _RDF_SUFFIXES.get(source.suffix)
     if fmt is None:
-        fmt = "json" if source.suffix in _JSON_SUFFIXES or text.lstrip()[:1] in "{[" else "turtle"
+        fmt = "json" if source.suffix in _JSON_SUFFIXES or _looks_like_json(text) else "turtle"
     graph = bind_prefixes(Graph())
     ids: list[str] = []
     if fmt in {"json", "json-ld"}:
@@ -210,7 +220,10 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         try:
             graph.parse(data=text, format=fmt)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input
+                first = "unexpected end of input (is the last statement missing its final '.'?)"
+            else:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
     found = profile_subjects(graph)
     if not found:

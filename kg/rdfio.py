@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.term import Node
 
-__all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "write_atomically"]
+__all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "without_subjects", "write_atomically"]
 
 #: careerkg's name for each RDF output format -> rdflib's serializer name.
 RDF_FORMATS: dict[str, str] = {
@@ -39,6 +40,17 @@ def serialize(graph: Graph, fmt: str) -> str:
     """``graph`` as text in careerkg format ``fmt`` (one of :data:`RDF_FORMATS`)."""
     text = graph.serialize(format=RDF_FORMATS[fmt])
     return text if text.endswith("\n") else text + "\n"
+
+
+def without_subjects(graph: Graph, subjects: set[Node]) -> Graph:
+    """``graph`` without the triples whose subject is in ``subjects`` (the graph itself when there are none)."""
+    if not subjects:
+        return graph
+    kept = Graph()
+    for triple in graph:
+        if triple[0] not in subjects:
+            kept.add(triple)
+    return kept
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:

@@ -9,11 +9,18 @@ from dataclasses import dataclass
 
 from careerkg import bundled
 from careerkg.bundled import Part
-from careerkg.vocab import SH, bind_prefixes
+from careerkg.vocab import RDF, SH, bind_prefixes
 from rdflib import Graph
 from rdflib.term import Node
 
-__all__ = ["ValidationReport", "Violation", "validate_knowledge", "validate_profiles", "validate_shapes"]
+__all__ = [
+    "ValidationReport",
+    "Violation",
+    "combine",
+    "validate_knowledge",
+    "validate_profiles",
+    "validate_shapes",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,25 @@ def validate_profiles(profiles: Graph) -> ValidationReport:
     data = bundled.load([Part.ONTOLOGY, Part.KG])
     data += profiles
     return _validate(data, _shapes("profile-shapes.ttl"))
+
+
+def combine(reports: list[ValidationReport]) -> ValidationReport:
+    """Several reports as one: conforms when all do, every result, one W3C report graph."""
+    from rdflib import BNode, Literal
+
+    graph = bind_prefixes(Graph())
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(all(r.conforms for r in reports))))
+    for report in reports:
+        for old in report.graph.subjects(RDF.type, SH.ValidationReport):
+            for result in report.graph.objects(old, SH.result):
+                graph.add((node, SH.result, result))
+        for triple in report.graph:
+            if triple[0] not in set(report.graph.subjects(RDF.type, SH.ValidationReport)):
+                graph.add(triple)
+    violations = tuple(v for r in reports for v in r.violations)
+    return ValidationReport(all(r.conforms for r in reports), violations, graph)
 
 
 def validate_knowledge(knowledge: Graph | None = None) -> ValidationReport:

@@ -435,12 +435,6 @@ def test_non_numeric_years_is_a_violation_without_traceback(run_exe: RunExe) -> 
     assert "Traceback" not in run.err
 
 
-@pytest.mark.xfail(
-    reason="BUG: the same person in two input files with the same facts (ada.json and ada.ttl) is rejected: "
-    "JSON's 5 becomes xsd:decimal, Turtle's 5 xsd:integer, so the merged profile has two yearsInRole values "
-    "and fails the shapes ('ck:yearsInRole = (none): ... must be a single number')",
-    strict=True,
-)
 def test_the_same_profile_in_json_and_turtle_together_is_valid(run_cli: RunCli, ada_json: str, ada_ttl: str) -> None:
     run = ran(run_cli("validate", ada_json, ada_ttl))
     assert run.code == 0, run.out + run.err
@@ -560,11 +554,6 @@ def test_unreadable_profile_from_the_installed_script(run_exe: RunExe, tmp_path:
     assert_clean_failure(ran(run_exe(command, str(path))), 2, "profile.json")
 
 
-@pytest.mark.xfail(
-    reason="BUG: for a role with no moves out (founder), `eligible` says 'no move is open yet; `careerkg gaps` "
-    "shows what is missing' and `gaps` then says 'every move out of this role is already open': both false",
-    strict=True,
-)
 def test_a_role_without_moves_out_is_not_described_as_open_or_missing(run_cli: RunCli, tmp_path: Path) -> None:
     founder = tmp_path / "founder.json"
     founder.write_text(
@@ -682,11 +671,6 @@ def test_path_unreadable_profile(run_exe: RunExe, unreadable: Path) -> None:
     assert_clean_failure(ran(run_exe("path", "--profile", str(unreadable), "VPOfProduct")), 2, unreadable.name)
 
 
-@pytest.mark.xfail(
-    reason="BUG: `path --profile examples/invalid.json VPOfProduct` reports the invalid profile on stderr but "
-    "exits 0 (expected 1, as for every command given an invalid profile)",
-    strict=True,
-)
 def test_path_with_an_invalid_profile_exits_1(run_cli: RunCli, invalid_json: str) -> None:
     run = ran(run_cli("path", "--profile", invalid_json, "VPOfProduct"))
     assert "astronaut" in run.err
@@ -958,12 +942,6 @@ def test_query_unreadable_profile(run_cli: RunCli, unreadable: Path) -> None:
     assert_clean_failure(ran(run_cli("query", "eligible", "--profile", str(unreadable))), 2, unreadable.name)
 
 
-@pytest.mark.xfail(
-    reason="BUG: a grouped query with no solutions prints one empty result in the W3C formats: "
-    "`query transitions --bind to=ProductManager --format json` gives bindings [{}] and --format csv a row "
-    "',,,https://w3id.org/careerkg#ProductManager,,', while the table says (0 rows)",
-    strict=True,
-)
 def test_query_with_no_solutions_has_no_rows_in_any_format(run_cli: RunCli) -> None:
     args = ("query", "transitions", "--bind", "to=ProductManager")  # nothing moves into product manager
     assert ran(run_cli(*args)).out.splitlines()[-1] == "(0 rows)"
@@ -972,11 +950,6 @@ def test_query_with_no_solutions_has_no_rows_in_any_format(run_cli: RunCli) -> N
     assert ran(run_cli(*args, "--format", "csv")).out.splitlines()[1:] == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: `query --profile` adds invalid profiles to the graph unchecked: the named query `eligible` "
-    "gives a profile that fails the shapes (yearsInRole -1) eligible roles, with exit 0 and nothing on stderr",
-    strict=True,
-)
 def test_query_never_answers_for_an_invalid_profile(run_cli: RunCli, tmp_path: Path) -> None:
     people = tmp_path / "people.jsonl"
     people.write_text(
@@ -1159,11 +1132,6 @@ def test_graph_failures(run_exe: RunExe, run_cli: RunCli, tmp_path: Path, exampl
     assert_usage_error(several, "team.jsonl")
 
 
-@pytest.mark.xfail(
-    reason="BUG: `graph --profile examples/invalid.json` reports the invalid profile on stderr, draws the "
-    "valid one and exits 0 (expected exit 1)",
-    strict=True,
-)
 def test_graph_with_an_invalid_profile_exits_1(run_cli: RunCli, invalid_json: str) -> None:
     run = ran(run_cli("graph", "--profile", invalid_json))
     assert "astronaut" in run.err

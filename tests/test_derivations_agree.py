@@ -41,7 +41,9 @@ def by_query(profiles: Graph) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("name", ["ada.json", "ada.ttl", "team.jsonl", "team.ttl"])
 def test_agree_on_the_examples(repo_root: Path, name: str) -> None:
-    profiles = read_profiles(ProfileInput.from_path(repo_root / "examples" / name), TermIndex.from_graph(KNOWLEDGE)).graph
+    profiles = read_profiles(
+        ProfileInput.from_path(repo_root / "examples" / name), TermIndex.from_graph(KNOWLEDGE)
+    ).graph
     assert by_inference(profiles) == by_query(profiles)
     assert by_query(profiles)  # the examples are not all dead ends
 
