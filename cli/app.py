@@ -6,18 +6,20 @@ Errors reach the user as one line on stderr with the exit code of their kind (2 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from careerkg import __version__
-from careerkg.backends import BACKENDS
-from careerkg.engine import DEFAULT_REASONER, Engine
 from careerkg.errors import CareerkgError
+from careerkg.reasoner_names import BACKENDS, DEFAULT_REASONER
+
+if TYPE_CHECKING:
+    from careerkg.engine import Engine
 
 
 @dataclass
@@ -25,7 +27,17 @@ class Settings:
     """What every command shares, passed with :data:`pass_settings`."""
 
     debug: bool = False
-    engine: Engine = field(default_factory=Engine)
+    reasoner: str = DEFAULT_REASONER
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, built on first use (so that `--help` and the catalogue stay fast)."""
+        if self._engine is None:
+            from careerkg.engine import Engine
+
+            self._engine = Engine(self.reasoner)
+        return self._engine
 
 
 pass_settings = click.make_pass_decorator(Settings, ensure=True)
@@ -51,8 +63,35 @@ def _command_error(message: str, exit_code: int) -> CareerkgCommandError:
     return CareerkgCommandError(message)
 
 
+#: Each command and where it lives; a module is imported only when its command runs (or help lists it).
+COMMANDS = {
+    "eligible": "careerkg.cli.eligible:eligible",
+    "gaps": "careerkg.cli.eligible:gaps",
+    "path": "careerkg.cli.path:path",
+    "validate": "careerkg.cli.validate:validate",
+    "query": "careerkg.cli.query:query",
+    "queries": "careerkg.cli.query:queries",
+    "roles": "careerkg.cli.catalogue:roles",
+    "skills": "careerkg.cli.catalogue:skills",
+    "graph": "careerkg.cli.graph:graph",
+    "export": "careerkg.cli.export:export",
+}
+
+
 class CareerkgGroup(click.Group):
-    """A group whose commands turn careerkg errors and unexpected failures into one clear line."""
+    """A group whose commands load lazily and turn careerkg errors and unexpected failures into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -87,7 +126,7 @@ def _debug(ctx: click.Context) -> bool:
     cls=CareerkgGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, "-V", "--version", prog_name="careerkg")
+@click.version_option(None, "-V", "--version", package_name="careerkg", prog_name="careerkg")
 @click.option(
     "--debug",
     is_flag=True,
@@ -117,7 +156,7 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
     # rdflib logs a traceback when it meets an ill-typed literal ("five"^^xsd:decimal); the profile shapes
     # report the same value as a violation, in words, so the log line would only add noise.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-    ctx.obj = Settings(debug=debug, engine=Engine(reasoner))
+    ctx.obj = Settings(debug=debug, reasoner=reasoner)
 
 
 def main() -> None:
@@ -129,19 +168,3 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(141)
-
-
-def _register() -> None:
-    from careerkg.cli.catalogue import roles, skills
-    from careerkg.cli.eligible import eligible, gaps
-    from careerkg.cli.export import export
-    from careerkg.cli.graph import graph
-    from careerkg.cli.path import path
-    from careerkg.cli.query import queries, query
-    from careerkg.cli.validate import validate
-
-    for command in (eligible, gaps, path, validate, query, queries, roles, skills, graph, export):
-        cli.add_command(command)
-
-
-_register()

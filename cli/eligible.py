@@ -53,7 +53,7 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
     out = []
     for a in assessments:
         out.append(_profile_heading(a))
-        if not a.eligible and not a.gaps:
+        if not a.moves_out:
             out.append(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
         elif not a.eligible:
             out.append("  no move is open yet; `careerkg gaps` shows what is missing")
@@ -203,7 +203,7 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
             click.echo(_profile_heading(a))
             if "note" in data:
                 click.echo(f"  {data['note']}")
-            elif not moves and not a.eligible:
+            elif not a.moves_out:
                 click.echo(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
             elif not moves:
                 click.echo("  every move out of this role is already open")

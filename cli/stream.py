@@ -91,7 +91,7 @@ def _evaluate(
                 later.append(index)
             else:
                 batch[iri] = index
-        evaluation = engine.evaluate_facts({iri: profiles[i][2] for iri, i in batch.items()}, others)
+        evaluation = engine.evaluate_facts({iri: profiles[i][2] for iri, i in batch.items()}, others, gaps=False)
         by_iri = {a.profile: a for a in evaluation.assessments}
         for iri, index in batch.items():
             results[index] = by_iri.get(iri) or evaluation.invalid.get(iri, ())

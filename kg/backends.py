@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from careerkg import reasoner_names
 from careerkg.compiled import CompiledOntology, Facts, Term, term
 from careerkg.errors import MissingDependencyError
 from careerkg.vocab import CK
@@ -159,5 +160,4 @@ class ReasonableBackend:
         return _collect(data, profiles)
 
 
-#: Backend name -> what it needs to be built from.
-BACKENDS = ("compiled", "owlrl", "reasonable")
+BACKENDS = reasoner_names.BACKENDS

@@ -93,7 +93,7 @@ class Catalogue:
     requirements: dict[URIRef, Requirement] = field(default_factory=dict)
     transitions: dict[URIRef, Transition] = field(default_factory=dict)
     outgoing: dict[URIRef, list[Transition]] = field(default_factory=lambda: defaultdict(list))
-    labels: dict[URIRef, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     source_title: str = ""
 
     @classmethod
@@ -134,17 +134,18 @@ class Catalogue:
             cat.transitions[t] = transition
             cat.outgoing[from_role].append(transition)
         for node in set(cat.roles) | set(cat.skills) | set(cat.requirements) | set(cat.transitions):
-            cat.labels[node] = _label(graph, node)
+            cat.labels[str(node)] = _label(graph, node)
         for node in {CK.yearsInRole, CK.productsManaged, *(s.category for s in cat.skills.values())}:
-            cat.labels[node] = _label(graph, node)
+            cat.labels[str(node)] = _label(graph, node)
         article = next((s for s in graph.objects(None, DCTERMS.source) if (s, RDF.type, SDO.Article) in graph), None)
         if isinstance(article, URIRef):
             cat.source_title = str(graph.value(article, DCTERMS.title) or "")
-            cat.labels[article] = _label(graph, article)
+            cat.labels[str(article)] = _label(graph, article)
         return cat
 
-    def label(self, node: URIRef) -> str:
-        return self.labels.get(node) or str(node).rsplit("#", 1)[-1]
+    def label(self, node: URIRef | str) -> str:
+        text = str(node)
+        return self.labels.get(text) or text.rsplit("#", 1)[-1]
 
     def transition_between(self, from_role: URIRef, to_role: URIRef) -> Transition | None:
         return next((t for t in self.outgoing.get(from_role, []) if t.to_role == to_role), None)

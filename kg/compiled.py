@@ -101,7 +101,7 @@ class CompiledOntology:
     individual_types: dict[Term, frozenset[Term]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._fact_types: dict[tuple[Term, Term], frozenset[Term]] = {}
+        self._fact_types: dict[tuple[object, ...], frozenset[Term]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -130,16 +130,20 @@ class CompiledOntology:
 
     def fact_types(self, fact: tuple[Term, Term]) -> frozenset[Term]:
         """Every type a profile gets from this one fact alone (cls-hv2, prp-dom, cls-svf, cax-sco), cached."""
-        cached = self._fact_types.get(fact)
+        p, o = fact
+        # Cache literal facts under plain-string keys: rdflib's Literal equality runs in Python and is slow.
+        key: tuple[object, ...] = fact
+        if type(o) is not str:
+            key = (p, str(o), str(getattr(o, "datatype", "")), getattr(o, "language", None))
+        cached = self._fact_types.get(key)
         if cached is None:
-            p, o = fact
             direct: set[Term] = {o} if p == _TYPE else set()
             direct.update(self.has_value_in.get(fact, ()))
             direct.update(self.domains.get(p, ()))
             if p in self.some_values:
                 direct |= self._svf((p,), self._object_types(o, (p,)))
             cached = frozenset(self._supers(direct))
-            self._fact_types[fact] = cached
+            self._fact_types[key] = cached
         return cached
 
     def close(self, facts: Iterable[tuple[Term, Term]]) -> tuple[Facts, set[Term]]:

@@ -116,6 +116,8 @@ class Assessment:
     current_role_label: str | None
     eligible: tuple[Move, ...]
     gaps: tuple[Move, ...]
+    #: How many transitions lead out of the current role at all (0: a role the source names no moves from).
+    moves_out: int = 0
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         return {
@@ -192,19 +194,25 @@ def _move(transition: Transition, asserted: Facts, derived: Facts, catalogue: Ca
     return Move(transition, catalogue.label(transition.to_role), tuple(statuses), eligible, source_label)
 
 
-def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue) -> Assessment:
+def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, gaps: bool = True) -> Assessment:
     """Assess one profile from its asserted facts and what inference derived for it, both as
-    (predicate, object) pairs with IRIs as plain strings (see :mod:`careerkg.compiled`)."""
+    (predicate, object) pairs with IRIs as plain strings (see :mod:`careerkg.compiled`). With
+    ``gaps=False`` only the eligible moves are assessed (the gaps come back empty), which is faster."""
     roles = sorted(str(o) for p, o in asserted if p == _CURRENT_ROLE and type(o) is str)
     current_role = URIRef(roles[0]) if len(roles) == 1 else None
     outgoing = catalogue.outgoing.get(current_role, []) if current_role else []
+    moves_out = len(outgoing)
+    if not gaps:
+        open_roles = {o for p, o in derived if p == _ELIGIBLE}
+        outgoing = [t for t in outgoing if str(t.to_role) in open_roles]
     moves = [_move(t, asserted, derived, catalogue) for t in outgoing]
     eligible = sorted((m for m in moves if m.eligible), key=lambda m: m.role_label)
-    gaps = sorted((m for m in moves if not m.eligible), key=Move.closeness)
+    missing = sorted((m for m in moves if not m.eligible), key=Move.closeness)
     return Assessment(
         profile,
         current_role,
         catalogue.label(current_role) if current_role else None,
         tuple(eligible),
-        tuple(gaps),
+        tuple(missing),
+        moves_out,
     )

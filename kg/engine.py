@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from careerkg import reasoner_names
 from careerkg.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend, facts_to_graph
 from careerkg.catalogue import Catalogue
 from careerkg.compiled import Facts, Term, term
@@ -24,7 +25,7 @@ from rdflib import Graph
 
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "profile_facts"]
 
-DEFAULT_REASONER = "compiled"
+DEFAULT_REASONER = reasoner_names.DEFAULT_REASONER
 _TYPE = str(RDF.type)
 
 
@@ -124,13 +125,14 @@ class Engine:
         return bad
 
     def evaluate_facts(
-        self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]] | None = None
+        self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]] | None = None, gaps: bool = True
     ) -> Evaluation:
-        """Validate, reason over the valid profiles, and assess each of them (input order is kept)."""
+        """Validate, reason over the valid profiles, and assess each of them (input order is kept).
+        ``gaps=False`` skips assessing the moves that are not open (faster when only eligibility matters)."""
         bad = self.validate(profiles, others or {})
         valid = {s: f for s, f in profiles.items() if s not in bad}
         derived = self.backend.infer(valid) if valid else {}
-        assessments = tuple(assess(s, f, derived.get(s, set()), self.catalogue) for s, f in valid.items())
+        assessments = tuple(assess(s, f, derived.get(s, set()), self.catalogue, gaps) for s, f in valid.items())
         invalid = {s: tuple(bad[s]) for s in profiles if s in bad}
         return Evaluation(assessments, invalid, derived)
 

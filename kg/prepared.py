@@ -3,12 +3,15 @@
 Parsing the Turtle files, closing the ontology and compiling its rules and shapes takes about two seconds;
 answering one profile with the prepared tables takes milliseconds. So the prepared form (catalogue with
 labels, term index, compiled OWL 2 RL tables, compiled profile shapes, rule inputs) is pickled to a cache
-file named by the hash of the bundled RDF and SPARQL files and of careerkg's version: any change to them
-makes a new cache entry, and a stale one is never read.
+file named by a hash of its sources: any change to them makes a new cache entry, and a stale one is never
+read.
 
 The cache lives in ``$CAREERKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/careerkg``, else ``~/.cache/careerkg``.
 ``CAREERKG_CACHE_DIR=off`` disables it. A cache that cannot be written is not an error: careerkg prepares
 the knowledge in memory and says so in its debug log.
+
+The cache key covers the bundled files and careerkg's own modules, so a new release or a local edit never
+reads a cache built by other code.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from careerkg import __version__, bundled
+from careerkg import bundled
 from careerkg.catalogue import Catalogue
 from careerkg.compiled import CompiledOntology, UnsupportedOntology, compile_ontology
 from careerkg.compiled_shapes import CompiledShapes, UnsupportedShapes, compile_shapes
@@ -47,8 +50,14 @@ class Prepared:
 
 
 def source_key() -> str:
-    """Hash of every bundled RDF/SPARQL file and of careerkg's version."""
-    digest = hashlib.sha256(__version__.encode())
+    """Hash of every bundled RDF/SPARQL file and of careerkg's own modules (so an upgrade, or an edit to an
+    editable install, never reads a cache built by other code)."""
+    from importlib import resources
+
+    digest = hashlib.sha256(pickle.format_version.encode())
+    for entry in sorted(resources.files("careerkg").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     for package in bundled.DATA_PACKAGES:
         for name in bundled.data_files(package):
             digest.update(f"\0{package}/{name}\0".encode())

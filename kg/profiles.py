@@ -74,6 +74,7 @@ class ProfileSet:
         self.order += [p for p in other.order if p not in known]
 
 
+@lru_cache(maxsize=1)
 def _context() -> dict[str, Any]:
     document: dict[str, dict[str, Any]] = json.loads(bundled.read_text("careerkg.ontology", "context.jsonld"))
     return document["@context"]
@@ -311,7 +312,7 @@ def record_facts(
     doc = _plain_record(record, where, terms, seen)
     subject = doc.get("@id")
     if isinstance(subject, str) and doc.get("@context") is not None and "@graph" not in doc:
-        if doc["@context"] == _context():
+        if doc["@context"] is _context():
             fast = _fast_facts(doc)
             if fast is not None:
                 return subject, fast, {}

@@ -19,9 +19,20 @@ __all__ = ["OxigraphRules", "ntriples"]
 _BATCH_GRAPH = "urn:careerkg:batch"
 
 
+_LITERALS: dict[tuple[str, str, str | None], str] = {}
+
+
 def _nt(value: Term) -> str:
     if type(value) is str:
         return value if value.startswith("_:") else f"<{value}>"
+    if isinstance(value, Literal):  # cached: profiles repeat the same few numbers, and n3() is slow
+        key = (str(value), str(value.datatype), value.language)
+        text = _LITERALS.get(key)
+        if text is None:
+            text = _LITERALS[key] = str(value.n3())
+            if len(_LITERALS) > 100_000:
+                _LITERALS.clear()
+        return text
     return str(value.n3())
 
 
