@@ -1,0 +1,1 @@
+"""careerkg benchmarks: run from the repository root with `python -m benchmarks.run`."""

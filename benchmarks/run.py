@@ -1,0 +1,301 @@
+"""careerkg's benchmark: eligibility for N profiles, three ways, side by side in one run.
+
+    python -m benchmarks.run                      # from the repository root: N = 1, 1k, 10k, 100k, 1M
+    python -m benchmarks.run --sizes 1,1000 --runs 1 --results /tmp/r.md      # a quick look
+
+(a) naive:      rdflib parses the exported ontology and the profiles (Turtle), rdflib runs careerkg's SPARQL
+                rule, owlrl's DeductiveClosure(OWLRL_Semantics) closes the whole graph.
+(b) reasonable: the Rust reasoner loads the same files itself, plus the rule's output (computed by Oxigraph),
+                and reasons over the whole graph.
+(c) careerkg:   `careerkg eligible --format jsonl --jobs J profiles.jsonl` — validation, inference, and one
+                JSON answer per profile with labels and transitions.
+
+Each measurement runs in a fresh process (wall time, and peak RSS from the kernel); a value is the median of
+--runs runs. A peer that takes longer than --limit seconds at one size is not run at larger sizes. Every
+method's eligible (profile, role) pairs are compared: the answers must be identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+CK = "https://w3id.org/careerkg#"
+ELIGIBLE = CK + "eligibleFor"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The peers, run as child processes: each writes the eligible (profile, role) pairs it found, one per line.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def peer_naive(ontology: str, profiles: str, out: str) -> None:
+    import owlrl
+    from careerkg import bundled
+    from rdflib import Graph, URIRef
+
+    graph = Graph()
+    graph.parse(ontology, format="turtle")
+    graph.parse(profiles, format="turtle")
+    for name in bundled.data_files("careerkg.rules"):
+        for triple in list(graph.query(bundled.read_text("careerkg.rules", name))):
+            graph.add(triple)  # type: ignore[arg-type]
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    with open(out, "w", encoding="utf-8") as handle:
+        for s, o in graph.subject_objects(URIRef(ELIGIBLE)):
+            handle.write(f"{s} {o}\n")
+
+
+def peer_reasonable(ontology: str, profiles: str, out: str) -> None:
+    import pyoxigraph as ox
+    import reasonable
+    from careerkg import bundled
+
+    store = ox.Store()
+    store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=profiles, format=ox.RdfFormat.TURTLE)
+    with tempfile.NamedTemporaryFile("w", suffix=".ttl", delete=False, encoding="utf-8") as rules_out:
+        for name in bundled.data_files("careerkg.rules"):
+            for t in store.query(bundled.read_text("careerkg.rules", name)):
+                rules_out.write(f"{t.subject} {t.predicate} {t.object} .\n")
+    reasoner = reasonable.PyReasoner()
+    reasoner.load_file(ontology)
+    reasoner.load_file(profiles)
+    reasoner.load_file(rules_out.name)
+    with open(out, "w", encoding="utf-8") as handle:
+        for s, p, o in reasoner.reason():
+            if str(p) == ELIGIBLE:
+                handle.write(f"{s} {o}\n")
+    os.unlink(rules_out.name)
+
+
+PEERS = {"naive": peer_naive, "reasonable": peer_reasonable}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------------------------
+
+
+class OverLimit(Exception):
+    """A run took longer than the time limit and was stopped."""
+
+
+def measure(command: list[str], stdout: str | None = None, limit: float | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB of the process); :class:`OverLimit` if it runs past ``limit``."""
+    start = time.perf_counter()
+    with open(stdout or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if limit is not None and time.perf_counter() - start > limit:
+                process.kill()
+                os.wait4(process.pid, 0)
+                raise OverLimit(f"{' '.join(command)} ran past {limit:g} s")
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({code}): {stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def careerkg_pairs(path: str) -> set[tuple[str, str]]:
+    pairs = set()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            answer = json.loads(line)
+            pairs.update((answer["profile"], e["role"]) for e in answer["eligible"])
+    return pairs
+
+
+def peer_pairs(path: str) -> set[tuple[str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return {tuple(line.split()) for line in handle if line.strip()}  # type: ignore[misc]
+
+
+def median_run(
+    command: list[str], runs: int, out: str | None = None, limit: float | None = None
+) -> tuple[float, float]:
+    results = [measure(command, out, limit) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    from importlib.metadata import version
+
+    versions = ", ".join(
+        f"{p} {version(p)}" for p in ("careerkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph", "reasonable")
+    )
+    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores{memory}; "
+            f"Python {platform.python_version()}; {versions}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="careerkg benchmark (see the module docstring)")
+    parser.add_argument("--sizes", default="1,1000,10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1M uses one run")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=600.0,
+        help="seconds; a peer run that takes longer is stopped, and the peer skipped at larger N",
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--data", type=Path, default=Path("benchmarks/data"))
+    parser.add_argument("--results", type=Path, default=Path("benchmarks/RESULTS.md"))
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--peer", nargs=3, metavar=("NAME", "PROFILES", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peer:
+        name, profiles, out = args.peer
+        PEERS[name](str(args.data / "ontology.ttl"), profiles, out)
+        return
+
+    exe = str(Path(sys.executable).with_name("careerkg"))
+    args.data.mkdir(parents=True, exist_ok=True)
+    ontology = args.data / "ontology.ttl"
+    subprocess.run([exe, "export", "--format", "turtle", "-o", str(ontology)], check=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows: list[dict[str, object]] = []
+    slow: set[str] = set()
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    for n in sizes:
+        ttl, jsonl = generate(n, args.seed, args.data)
+        runs = 1 if n >= 1_000_000 else args.runs
+        row: dict[str, object] = {"n": n}
+        pairs: dict[str, set[tuple[str, str]]] = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            out = f"{tmp}/careerkg.jsonl"
+            command = [exe, "eligible", "--format", "jsonl", "--jobs", str(args.jobs), str(jsonl)]
+            row["careerkg"] = median_run(command, runs, out)
+            pairs["careerkg"] = careerkg_pairs(out)
+            log(f"n={n} careerkg jobs={args.jobs}: {row['careerkg']}")
+            if n >= 10_000 and args.jobs > 1:
+                one = [exe, "eligible", "--format", "jsonl", "--jobs", "1", str(jsonl)]
+                row["careerkg-1job"] = median_run(one, runs, out)
+                log(f"n={n} careerkg jobs=1: {row['careerkg-1job']}")
+            for peer in PEERS:
+                if peer in slow:
+                    row[peer] = None
+                    continue
+                peer_out = f"{tmp}/{peer}.txt"
+                command = [sys.executable, "-m", "benchmarks.run", "--data", str(args.data), "--peer", peer, str(ttl),
+                           peer_out]  # fmt: skip
+                try:
+                    row[peer] = median_run(command, runs if n < 10_000 else 1, None, args.limit)
+                except OverLimit:
+                    row[peer] = "over"
+                    slow.add(peer)
+                    log(f"n={n} {peer}: over the {args.limit:g} s limit")
+                    continue
+                pairs[peer] = peer_pairs(peer_out)
+                log(f"n={n} {peer}: {row[peer]}")
+        row["identical"] = all(p == pairs["careerkg"] for p in pairs.values())
+        row["eligible"] = len(pairs["careerkg"])
+        row["compared"] = sorted(pairs)
+        rows.append(row)
+
+    startup = median_run([exe, "eligible", "examples/ada.json"], 7)
+    baseline = median_run([sys.executable, "-c", "import rdflib, click"], 7)
+    write_results(args, rows, startup, baseline)
+
+
+def fmt_cell(value: object) -> str:
+    if value is None:
+        return "skipped (over the time limit at a smaller N)"
+    if value == "over":
+        return "stopped at the time limit"
+    seconds, mib = value  # type: ignore[misc]
+    return f"{seconds:.2f} s, {mib:.0f} MiB"
+
+
+def write_results(args: argparse.Namespace, rows: list[dict[str, object]], startup: tuple[float, float],
+                  baseline: tuple[float, float]) -> None:  # fmt: skip
+    by_n = {r["n"]: r for r in rows}
+    lines = [
+        "# careerkg benchmark results",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Command: `python -m benchmarks.run --sizes {args.sizes} --runs {args.runs} --limit {args.limit:g} "
+        f"--jobs {args.jobs}` (run on {time.strftime('%Y-%m-%d')}). Times are medians of {args.runs} runs "
+        "(one run at 1M, and one for the peers from 10k up: they are slow); memory is the peak RSS of the "
+        "measured process (for several jobs, of the parent process only: the 1-job column is the whole). Profiles come from `benchmarks/generate.py` (seed "
+        f"{args.seed}): Turtle for the peers, JSON Lines for careerkg, the same people.",
+        "",
+        f"| N | (a) naive owlrl closure | (b) reasonable, whole graph | (c) careerkg, {args.jobs} jobs | "
+        "careerkg, 1 job | eligible pairs | identical answers |",
+        "| ---: | --- | --- | --- | --- | ---: | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {fmt_cell(r.get('naive'))} | {fmt_cell(r.get('reasonable'))} | "
+            f"{fmt_cell(r['careerkg'])} | {fmt_cell(r.get('careerkg-1job')) if r.get('careerkg-1job') else '-'} | "
+            f"{r['eligible']:,} | {'yes' if r['identical'] else 'NO'} ({', '.join(r['compared'])}) |"  # type: ignore[arg-type]
+        )
+    lines += ["", "## Targets", "", "| Target | Measured | Met |", "| --- | --- | --- |"]
+
+    def ratio(n: int, slow_key: str, fast_key: str) -> float | None:
+        r = by_n.get(n)
+        if not r or not isinstance(r.get(slow_key), tuple) or not isinstance(r.get(fast_key), tuple):
+            return None
+        return r[slow_key][0] / r[fast_key][0]  # type: ignore[index]
+
+    def target(text: str, value: float | None, goal: float, higher: bool = True, unit: str = "×") -> None:
+        if value is None:
+            lines.append(f"| {text} | not measured | - |")
+            return
+        met = value >= goal if higher else value <= goal
+        lines.append(f"| {text} | {value:.2f}{unit} | {'yes' if met else 'NO'} |")
+
+    target("careerkg ≥ 50× faster than the naive closure at 10k", ratio(10_000, "naive", "careerkg"), 50)
+    target("careerkg ≥ 3× faster than reasonable over the whole graph at 100k",
+           ratio(100_000, "reasonable", "careerkg"), 3)  # fmt: skip
+    target("one profile through the CLI ≤ 2× `python -c \"import rdflib, click\"` "
+           f"({startup[0]:.3f} s vs {baseline[0]:.3f} s)", startup[0] / baseline[0], 2, higher=False)  # fmt: skip
+    mem = None
+    if by_n.get(1_000_000) and by_n.get(100_000):
+        mem = by_n[1_000_000]["careerkg"][1] / by_n[100_000]["careerkg"][1]  # type: ignore[index]
+    target("peak memory for 1M JSONL profiles ≤ 1.3× that for 100k", mem, 1.3, higher=False)
+    throughput = None
+    biggest = max((n for n in by_n if by_n[n].get("careerkg-1job")), default=None)
+    if biggest:
+        throughput = by_n[biggest]["careerkg-1job"][0] / by_n[biggest]["careerkg"][0]  # type: ignore[index]
+    target(f"≥ 1.7× throughput from 1 to {args.jobs} jobs (at {biggest or 0:,})", throughput, 1.7)
+    lines.append("")
+    args.results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(args.results)
+
+
+if __name__ == "__main__":
+    main()
