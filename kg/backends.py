@@ -103,32 +103,43 @@ def _collect(graph_triples: object, profiles: Mapping[str, Facts]) -> dict[str, 
     return out
 
 
-class OwlrlBackend:
-    """owlrl's OWL 2 RL closure with rdflib's SPARQL engine: slow, simple, the reference."""
+class _GraphBackend:
+    """A reasoner over one rdflib graph: the axioms plus the batch, closed with the rules until a fixpoint."""
 
-    name = "owlrl"
+    name = ""
 
     def __init__(self, axioms: Graph, rules: list[str]) -> None:
         self.axioms = axioms
         self.rules = _RdflibRules(rules)
 
-    def infer(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
-        import owlrl  # type: ignore[import-untyped]
+    def close(self, data: Graph) -> None:
+        """Add the OWL 2 RL closure of ``data`` to it."""
+        raise NotImplementedError
 
+    def infer(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
         data = Graph()
         data += self.axioms
         data += facts_to_graph(profiles)
-        closed = False
+        self.rules.apply(data)
         while True:
-            added = self.rules.apply(data)
-            if closed and not added:
+            self.close(data)
+            if not self.rules.apply(data):  # the closure is complete: stop once the rules add nothing
                 break
-            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
-            closed = True
         return _collect(data, profiles)
 
 
-class ReasonableBackend:
+class OwlrlBackend(_GraphBackend):
+    """owlrl's OWL 2 RL closure with rdflib's SPARQL engine: slow, simple, the reference."""
+
+    name = "owlrl"
+
+    def close(self, data: Graph) -> None:
+        import owlrl  # type: ignore[import-untyped]
+
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
+
+
+class ReasonableBackend(_GraphBackend):
     """The Rust OWL 2 RL reasoner ``reasonable`` with rdflib's SPARQL engine for the rules."""
 
     name = "reasonable"
@@ -140,24 +151,15 @@ class ReasonableBackend:
             raise MissingDependencyError(
                 "--reasoner reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"
             ) from error
-        self.axioms = axioms
-        self.rules = _RdflibRules(rules)
+        super().__init__(axioms, rules)
 
-    def infer(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
+    def close(self, data: Graph) -> None:
         import reasonable
 
-        data = Graph()
-        data += self.axioms
-        data += facts_to_graph(profiles)
-        self.rules.apply(data)
-        while True:
-            reasoner = reasonable.PyReasoner()
-            reasoner.from_graph(data)
-            for triple in reasoner.reason():
-                data.add(triple)
-            if not self.rules.apply(data):  # the closure is complete; stop once the rules add nothing
-                break
-        return _collect(data, profiles)
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(data)
+        for triple in reasoner.reason():
+            data.add(triple)
 
 
 BACKENDS = reasoner_names.BACKENDS

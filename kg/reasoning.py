@@ -12,10 +12,10 @@ from functools import cached_property
 
 from careerkg import bundled
 from careerkg.axioms import requirement_axioms
+from careerkg.compiled import Facts, term
 from careerkg.knowledge import knowledge_graph
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph
-from rdflib.term import Node
 
 __all__ = ["Reasoner", "logical_axioms"]
 
@@ -23,8 +23,6 @@ __all__ = ["Reasoner", "logical_axioms"]
 _BUILTIN = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#",
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")  # fmt: skip
 
-#: The relations inference adds to profiles; everything else it derives is bookkeeping.
-DERIVED = (CK.meetsRequirement, CK.eligibleFor)
 
 
 def logical_axioms(knowledge: Graph) -> Graph:
@@ -83,26 +81,13 @@ class Reasoner:
 
     def infer(self, profiles: Graph) -> Graph:
         """The triples inference adds about the subjects of ``profiles``: ``ck:meetsRequirement`` and
-        ``ck:eligibleFor`` (a new graph; ``profiles`` is not changed)."""
-        import owlrl
+        ``ck:eligibleFor`` (a new graph; ``profiles`` is not changed). The reference: owlrl and rdflib."""
+        from careerkg.backends import OwlrlBackend, facts_to_graph
 
-        data = Graph()
-        data += self.axioms
-        data += profiles
-        closed = False
-        while True:
-            before = len(data)
-            for rule in self.rules:
-                for triple in list(data.query(rule)):
-                    data.add(triple)  # type: ignore[arg-type]
-            if closed and len(data) == before:
-                break  # the rules add nothing to a closed graph: a fixpoint of both
-            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
-            closed = True
-        subjects: set[Node] = set(profiles.subjects())
-        derived = bind_prefixes(Graph())
-        for prop in DERIVED:
-            for s, o in data.subject_objects(prop):
-                if s in subjects:
-                    derived.add((s, prop, o))
-        return derived
+        facts: dict[str, Facts] = {}
+        for s, p, o in profiles:
+            key = term(s)
+            if type(key) is str:
+                facts.setdefault(key, set()).add((str(p), term(o)))
+        derived = OwlrlBackend(self.axioms, self.rules).infer(facts)
+        return bind_prefixes(facts_to_graph(derived))

@@ -54,9 +54,11 @@ def test_compiled_and_reasonable_agree_on_thousands_of_profiles() -> None:
     assert eligible > 1000  # the sample exercises real moves, not just dead ends
 
 
-def test_compiled_and_owlrl_agree() -> None:
-    profiles = generated(250, seed=11)
-    assert ENGINE.backend.infer(profiles) == OwlrlBackend(ENGINE.reasoner.axioms, list(PREPARED.rules)).infer(profiles)
+def test_owlrl_reasonable_and_compiled_agree() -> None:
+    profiles = generated(1000, seed=11)
+    reference = OwlrlBackend(ENGINE.reasoner.axioms, list(PREPARED.rules)).infer(profiles)
+    assert ReasonableBackend(ENGINE.reasoner.axioms, list(PREPARED.rules)).infer(profiles) == reference
+    assert ENGINE.backend.infer(profiles) == reference
 
 
 @pytest.mark.parametrize("reasoner", ["compiled", "owlrl", "reasonable"])
