@@ -19,7 +19,7 @@ from careerkg import reasoner_names
 from careerkg.compiled import CompiledOntology, Facts, Term, term
 from careerkg.errors import MissingDependencyError
 from careerkg.vocab import CK
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 __all__ = ["BACKENDS", "Backend", "DERIVED", "facts_to_graph"]
@@ -36,9 +36,9 @@ class Backend(Protocol):
 
 
 def _node(value: Term) -> Node:
-    if type(value) is str:
-        return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
-    return value
+    if isinstance(value, Literal) or not isinstance(value, str):
+        return value
+    return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
 
 
 def facts_to_graph(profiles: Mapping[str, Facts]) -> Graph:
@@ -88,7 +88,7 @@ class _RdflibRules:
         added = 0
         for rule in self.rules:
             for triple in list(data.query(rule)):
-                if triple not in data:
+                if triple not in data:  # type: ignore[operator]
                     data.add(triple)  # type: ignore[arg-type]
                     added += 1
         return added
@@ -146,7 +146,7 @@ class ReasonableBackend(_GraphBackend):
 
     def __init__(self, axioms: Graph, rules: list[str]) -> None:
         try:
-            import reasonable  # noqa: F401
+            import reasonable  # type: ignore[import-untyped]  # noqa: F401
         except ImportError as error:
             raise MissingDependencyError(
                 "--reasoner reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"

@@ -215,8 +215,8 @@ def _check_supported(tbox: Graph) -> None:
             raise UnsupportedOntology(f"the ontology declares a {kind.rsplit('#', 1)[-1]}")
 
 
-def _list(graph: Graph, head: Node) -> list[Node]:
-    items = []
+def _list(graph: Graph, head: Node | None) -> list[Node]:
+    items: list[Node] = []
     while head != RDF.nil and head is not None:
         first = graph.value(head, RDF.first)
         if first is None:

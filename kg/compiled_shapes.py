@@ -122,7 +122,7 @@ def _property_shape(graph: Graph, shape: Node) -> _PropertyShape:
             assert isinstance(bound, Literal)
             checks.append(_Check(kind, bound.toPython()))
     severity = graph.value(shape, SH.severity) or SH.Violation
-    return _PropertyShape(term(shape) if isinstance(shape, URIRef) else str(shape), str(path), tuple(checks),
+    return _PropertyShape(str(shape), str(path), tuple(checks),
                           _message(graph, shape), str(severity).rsplit("#", 1)[-1])  # fmt: skip
 
 
@@ -247,8 +247,8 @@ def compile_shapes(shapes: Graph, knowledge: Graph) -> CompiledShapes:
         node_shapes.append(
             _NodeShape(
                 str(shape),
-                frozenset(term(c) for c in shapes.objects(shape, SH.targetClass)),
-                frozenset(term(p) for p in shapes.objects(shape, SH.targetSubjectsOf)),
+                frozenset(str(c) for c in shapes.objects(shape, SH.targetClass)),
+                frozenset(str(p) for p in shapes.objects(shape, SH.targetSubjectsOf)),
                 properties,
             )
         )

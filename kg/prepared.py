@@ -54,7 +54,7 @@ def source_key() -> str:
     editable install, never reads a cache built by other code)."""
     from importlib import resources
 
-    digest = hashlib.sha256(pickle.format_version.encode())
+    digest = hashlib.sha256(str(pickle.HIGHEST_PROTOCOL).encode())
     for entry in sorted(resources.files("careerkg").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".py"):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())

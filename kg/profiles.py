@@ -326,7 +326,7 @@ def record_facts(
         raise UnreadableInputError(f"{where}: expected one profile in the record, found {len(subjects)}")
     key = term(subjects[0])
     assert type(key) is str
-    facts = {(str(p), term(o)) for p, o in graph.predicate_objects(subjects[0])}
+    facts: Facts = {(str(p), term(o)) for p, o in graph.predicate_objects(subjects[0])}
     others: dict[Term, set[Term]] = {}
     for s, o in graph.subject_objects(RDF.type):
         if s != subjects[0]:

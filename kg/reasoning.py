@@ -24,7 +24,6 @@ _BUILTIN = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-sch
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")  # fmt: skip
 
 
-
 def logical_axioms(knowledge: Graph) -> Graph:
     """``knowledge`` without its annotations (anything said with an annotation property, or rdfs:label,
     comment, seeAlso and isDefinedBy), keeping what a reasoner needs."""

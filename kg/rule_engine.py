@@ -33,7 +33,7 @@ def _nt(value: Term) -> str:
             if len(_LITERALS) > 100_000:
                 _LITERALS.clear()
         return text
-    return str(value.n3())
+    return str(value)
 
 
 def ntriples(profiles: Mapping[str, Facts]) -> str:
@@ -80,7 +80,7 @@ class OxigraphRules:
         new: dict[str, Facts] = {}
         try:
             for rule in self.rules:
-                for triple in self.store.query(rule, use_default_graph_as_union=True):
+                for triple in self.store.query(rule, use_default_graph_as_union=True):  # type: ignore[union-attr]
                     subject = _term(triple.subject)
                     if type(subject) is not str or subject not in profiles:
                         continue
