@@ -2,8 +2,8 @@
 
 The rules in ``careerkg.rules`` are standard SPARQL 1.1 CONSTRUCT queries. The reference path runs them with
 rdflib (:mod:`careerkg.reasoning`); this one runs them with pyoxigraph, whose Rust engine evaluates a rule
-over ten thousand profiles in milliseconds. The logical axioms are loaded once; each batch's facts go into
-a named graph that is cleared afterwards, and the rules see the union of both.
+over ten thousand profiles in milliseconds. Each batch runs in a fresh store holding the logical axioms
+and the batch's facts.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from careerkg.compiled import Facts, Term
 from rdflib import Literal, URIRef
 
 __all__ = ["OxigraphRules", "ntriples"]
-
-_BATCH_GRAPH = "urn:careerkg:batch"
-
 
 _LITERALS: dict[tuple[str, str, str | None], str] = {}
 
@@ -62,31 +59,33 @@ def _term(node: Any) -> Term:
 
 
 class OxigraphRules:
-    """The SPARQL rules, ready to apply to batches of profiles."""
+    """The SPARQL rules, ready to apply to batches of profiles.
+
+    Each batch gets a fresh in-memory store: Oxigraph never forgets a term it has seen (its string
+    dictionary only grows), so one long-lived store would grow with every profile of a million-line input.
+    The axioms are parsed once and re-inserted as quads, which takes a few milliseconds per batch.
+    """
 
     def __init__(self, axioms_ntriples: str, rules: list[str]) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
-        self.store = ox.Store()
-        self.store.load(axioms_ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        self._axioms = list(ox.parse(axioms_ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
         self.rules = rules
 
     def apply(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
         """Run every rule once over ``profiles``; return the facts they derive that are new, per profile."""
         ox = self._ox
-        graph = ox.NamedNode(_BATCH_GRAPH)
-        self.store.load(ntriples(profiles).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        store = ox.Store()
+        store.extend(self._axioms)
+        store.load(ntriples(profiles).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         new: dict[str, Facts] = {}
-        try:
-            for rule in self.rules:
-                for triple in self.store.query(rule, use_default_graph_as_union=True):  # type: ignore[union-attr]
-                    subject = _term(triple.subject)
-                    if type(subject) is not str or subject not in profiles:
-                        continue
-                    fact = (str(triple.predicate.value), _term(triple.object))
-                    if fact not in profiles[subject]:
-                        new.setdefault(subject, set()).add(fact)
-        finally:
-            self.store.remove_graph(graph)
+        for rule in self.rules:
+            for triple in store.query(rule):  # type: ignore[union-attr]
+                subject = _term(triple.subject)
+                if type(subject) is not str or subject not in profiles:
+                    continue
+                fact = (str(triple.predicate.value), _term(triple.object))
+                if fact not in profiles[subject]:
+                    new.setdefault(subject, set()).add(fact)
         return new
