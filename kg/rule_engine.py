@@ -81,7 +81,7 @@ class OxigraphRules:
         store.load(ntriples(profiles).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         new: dict[str, Facts] = {}
         for rule in self.rules:
-            for triple in store.query(rule):  # type: ignore[union-attr]
+            for triple in store.query(rule):
                 subject = _term(triple.subject)
                 if type(subject) is not str or subject not in profiles:
                     continue
