@@ -168,8 +168,11 @@ def main() -> None:
     parser.add_argument(
         "--limit",
         type=float,
-        default=600.0,
-        help="seconds; a peer run that takes longer is stopped, and the peer skipped at larger N",
+        default=120.0,
+        help="seconds; a peer slower than this at one size is not run at larger sizes",
+    )
+    parser.add_argument(
+        "--kill-after", type=float, default=900.0, help="seconds; a peer run still going after this is stopped"
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--data", type=Path, default=Path("benchmarks/data"))
