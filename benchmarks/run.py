@@ -11,8 +11,9 @@
                 JSON answer per profile with labels and transitions.
 
 Each measurement runs in a fresh process (wall time, and peak RSS from the kernel); a value is the median of
---runs runs. A peer that takes longer than --limit seconds at one size is not run at larger sizes, and a
-run still going after --kill-after seconds is stopped. Every
+--runs runs. A peer that takes longer than --limit seconds at one size is not run at larger sizes, nor one
+whose memory at the next size would pass three quarters of the machine's; a run still going after
+--kill-after seconds is stopped. Every
 method's eligible (profile, role) pairs are compared: the answers must be identical.
 """
 
@@ -191,7 +192,8 @@ def main() -> None:
     subprocess.run([exe, "export", "--format", "turtle", "-o", str(ontology)], check=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     rows: list[dict[str, object]] = []
-    slow: set[str] = set()
+    slow: dict[str, str] = {}  # peer -> why it is not run at the larger sizes
+    total_mib = memory_mib()
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     for n in sizes:
         ttl, jsonl = generate(n, args.seed, args.data)
@@ -210,7 +212,7 @@ def main() -> None:
                 log(f"n={n} careerkg jobs=1: {row['careerkg-1job']}")
             for peer in PEERS:
                 if peer in slow:
-                    row[peer] = None
+                    row[peer] = slow[peer]
                     continue
                 peer_out = f"{tmp}/{peer}.txt"
                 command = [sys.executable, "-m", "benchmarks.run", "--data", str(args.data), "--peer", peer, str(ttl),
@@ -218,14 +220,19 @@ def main() -> None:
                 try:
                     row[peer] = median_run(command, runs if n < 10_000 else 1, None, args.kill_after)
                 except OverLimit:
-                    row[peer] = "over"
-                    slow.add(peer)
+                    row[peer] = f"stopped after {args.kill_after:g} s"
+                    slow[peer] = "skipped (stopped at a smaller N)"
                     log(f"n={n} {peer}: stopped after {args.kill_after:g} s")
                     continue
                 pairs[peer] = peer_pairs(peer_out)
                 log(f"n={n} {peer}: {row[peer]}")
-                if row[peer][0] > args.limit:  # type: ignore[index]
-                    slow.add(peer)
+                seconds, mib = row[peer]  # type: ignore[misc]
+                if seconds > args.limit:
+                    slow[peer] = f"skipped ({seconds:.0f} s at {n:,}, over the {args.limit:g} s limit)"
+                following = [m for m in sizes if m > n]
+                if following and mib * following[0] / n > 0.75 * total_mib:
+                    slow.setdefault(peer, f"skipped (would need about {mib * following[0] / n / 1024:.0f} GiB; "
+                                          f"{mib:,.0f} MiB at {n:,})")  # fmt: skip
         row["identical"] = all(p == pairs["careerkg"] for p in pairs.values())
         row["eligible"] = len(pairs["careerkg"])
         row["compared"] = sorted(pairs)
@@ -236,11 +243,16 @@ def main() -> None:
     write_results(args, rows, startup, baseline)
 
 
+def memory_mib() -> float:
+    try:
+        return int(Path("/proc/meminfo").read_text().split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return float("inf")
+
+
 def fmt_cell(value: object) -> str:
-    if value is None:
-        return "skipped (over the time limit at a smaller N)"
-    if value == "over":
-        return "stopped after --kill-after seconds"
+    if isinstance(value, str):
+        return value
     seconds, mib = value  # type: ignore[misc]
     return f"{seconds:.2f} s, {mib:.0f} MiB"
 
