@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from careerkg.cli.app import Settings, pass_settings
@@ -12,6 +14,9 @@ from careerkg.cli.render import csv_text, table
 from careerkg.rdfio import serialize, without_subjects
 from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv
 from careerkg.vocab import bind_prefixes
+
+if TYPE_CHECKING:
+    from careerkg.engine import Engine
 from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Identifier, Literal, Node, URIRef
@@ -39,6 +44,15 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
     help="SELECT/ASK results: a text table, or the W3C SPARQL results formats (JSON, CSV, TSV, XML). "
     "CONSTRUCT/DESCRIBE: table gives Turtle, json JSON-LD, xml RDF/XML.",
 )
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CAREERKG_STORE",
+    metavar="PATH",
+    help="Keep the graph, inferred triples and profiles in an on-disk Oxigraph store at PATH (created on "
+    "first use) and run the query there; profiles given with --profile are added to it for good.",
+)
 @pass_settings
 def query(
     settings: Settings,
@@ -48,6 +62,7 @@ def query(
     bindings: tuple[str, ...],
     inferred: bool,
     fmt: str,
+    store_path: Path | None,
 ) -> None:
     """Run a SPARQL query over careerkg's knowledge graph (and profiles).
 
@@ -61,6 +76,7 @@ def query(
       careerkg query requirements --bind from=ck:ProductManager --bind to=ck:SeniorProductManager --format csv
       careerkg query eligible --profile examples/team.jsonl
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | careerkg query -
+      careerkg query eligible --store ./kgstore --profile examples/team.jsonl   # kept on disk
     """
     engine = settings.engine
     stdin_text = sys.stdin.read() if query_spec == "-" else None
@@ -82,7 +98,7 @@ def query(
         invalid = bool(evaluation.invalid)
         for document in inputs.sets:
             graph += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
-        if inferred:
+        if inferred or store_path is not None:  # the store keeps what inference derives
             graph += evaluation.derived_graph()
     values: dict[str, Identifier] = {}
     for item in bindings:
@@ -90,10 +106,57 @@ def query(
         if not sep or not name.strip().lstrip("?$"):
             raise click.BadParameter(f"{item!r} is not VAR=VALUE", param_hint="--bind")
         values[name.strip().lstrip("?$")] = binding_value(raw, graph, engine.terms.find_role_or_skill)
-    result = run(prepared, graph, values)
-    click.echo(_render(result, fmt, graph), nl=False)
+    if store_path is not None:
+        click.echo(_in_store(store_path, engine, graph, text, values, fmt), nl=False)
+    else:
+        result = run(prepared, graph, values)
+        click.echo(_render(result, fmt, graph), nl=False)
     if invalid:
         raise click.exceptions.Exit(1)
+
+
+def _in_store(path: Path, engine: Engine, graph: Graph, text: str, values: dict[str, Identifier], fmt: str) -> str:
+    """Add what this call brings to the persistent store, then answer the query there (Oxigraph)."""
+    import pyoxigraph as ox
+    from careerkg.store import PersistentStore
+
+    store = PersistentStore(path)
+    store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+    store.add_graph(graph)  # the knowledge is already there; this adds the call's profiles and derivations
+    result = store.query(text, values)
+
+    def text_of(data: bytes | None) -> str:
+        decoded = (data or b"").decode("utf-8")
+        return decoded if decoded.endswith("\n") else decoded + "\n"
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt in {"json", "xml"}:
+            return text_of(result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
+        return "true\n" if bool(result) else "false\n"
+    if isinstance(result, ox.QueryTriples):
+        syntax = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}.get(fmt)
+        if syntax is None:
+            raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
+        return text_of(ox.serialize(result, format=syntax))
+    if fmt != "table":
+        return text_of(result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
+    variables = [v.value for v in result.variables]
+    rows = [[_cell(_from_oxigraph(solution[v]), graph) for v in variables] for solution in result]
+    return table(variables, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def _from_oxigraph(node: object) -> Node | None:
+    import pyoxigraph as ox
+
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.Literal):
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        return Literal(node.value, datatype=URIRef(node.datatype.value))
+    return Literal(str(node))
 
 
 def _cell(term: Node | None, graph: Graph) -> str:

@@ -1,0 +1,95 @@
+"""A persistent embedded store: careerkg's graph, inferred triples and profiles kept on disk by Oxigraph.
+
+``careerkg query --store PATH`` and ``careerkg eligible --store PATH`` use it, so SPARQL runs on Oxigraph's
+engine and a restart loses nothing. A new store is filled with the knowledge graph (ontology, knowledge
+base, alignments) and the OWL 2 RL closure's additions to it; profiles, and what inference derives for
+them, are added as they are evaluated. Everything lives in the default graph, so any SPARQL query sees it
+all. The in-memory rdflib graph stays the default; the store is opt-in.
+
+Queries are parsed and checked by :func:`careerkg.sparql.prepare` first (read-only, no SERVICE), and FROM
+clauses are ignored: Oxigraph only ever reads this store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from careerkg.compiled import Facts
+from careerkg.errors import UnreadableInputError
+from rdflib import Graph
+
+__all__ = ["PersistentStore"]
+
+_MARKER = "urn:careerkg:store"
+
+
+class PersistentStore:
+    """An on-disk Oxigraph store holding careerkg's graph."""
+
+    def __init__(self, path: str | Path) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.path = Path(path)
+        try:
+            self.store = ox.Store(str(self.path))
+        except OSError as error:
+            raise UnreadableInputError(f"{path}: cannot open the store: {error}") from error
+
+    @property
+    def initialised(self) -> bool:
+        return bool(self.store.query(f"ASK {{ GRAPH <{_MARKER}> {{ ?s ?p ?o }} }}"))
+
+    def initialise(self, knowledge: Graph, closure: Graph) -> None:
+        """Fill a new store with the knowledge graph and its closure (once; later calls do nothing)."""
+        if self.initialised:
+            return
+        ox = self._ox
+        self.add_graph(knowledge)
+        self.add_graph(closure)
+        marker = ox.NamedNode(_MARKER)
+        self.store.add(
+            ox.Quad(marker, ox.NamedNode("http://purl.org/dc/terms/created"), ox.Literal("careerkg"), marker)
+        )
+        self.store.flush()
+
+    def add_graph(self, graph: Graph) -> None:
+        ox = self._ox
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def add_profiles(self, profiles: Graph, derived: Mapping[str, Facts] | None = None) -> None:
+        """Keep profiles (and, if given, what inference derived for them)."""
+        from careerkg.backends import facts_to_graph
+
+        self.add_graph(profiles)
+        if derived:
+            self.add_graph(facts_to_graph(derived))
+        self.store.flush()
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Any:
+        """Run a read-only query (already checked by :func:`careerkg.sparql.prepare`) on Oxigraph."""
+        ox = self._ox
+        substitutions = {ox.Variable(name): _oxigraph_term(ox, value) for name, value in (bindings or {}).items()}
+        return self.store.query(text, substitutions=substitutions, default_graph=ox.DefaultGraph())
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def _oxigraph_term(ox: Any, value: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, BNode):
+        return ox.BlankNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    raise TypeError(f"cannot bind {value!r}")
