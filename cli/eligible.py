@@ -9,7 +9,7 @@ import click
 from careerkg.batch import default_jobs
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import ProfileInputs, profile_format_option, profiles_argument, read_inputs
-from careerkg.cli.render import csv_text, short, table
+from careerkg.cli.render import csv_text, short, table, violation_line
 from careerkg.eligibility import Assessment, Move
 from careerkg.engine import Evaluation
 
@@ -18,8 +18,7 @@ def report_invalid(evaluation: Evaluation) -> None:
     """Invalid profiles get no results: their violations go to stderr, one line each."""
     for profile, violations in evaluation.invalid.items():
         for v in violations:
-            value = v.value if v.value is not None else "(none)"
-            click.echo(f"invalid profile {profile}: {short(v.path)} = {value}: {v.message}", err=True)
+            click.echo(violation_line(profile, v), err=True)
 
 
 def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:

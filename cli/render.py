@@ -6,6 +6,8 @@ import csv
 import io
 from collections.abc import Sequence
 
+from careerkg.validation import Violation
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """An aligned text table; empty cells print as ``-``."""
@@ -34,3 +36,10 @@ def short(iri: str | None) -> str:
         return "-"
     prefix = "https://w3id.org/careerkg#"
     return "ck:" + iri[len(prefix) :] if iri.startswith(prefix) else iri
+
+
+def violation_line(profile: str, violation: Violation, location: str | None = None) -> str:
+    """One readable line for a shape violation: profile (and where it was read), property, value, message."""
+    where = f" ({location})" if location else ""
+    value = violation.value if violation.value is not None else "(none)"
+    return f"invalid profile {profile}{where}: {short(violation.path)} = {value}: {violation.message}"

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 from careerkg.batch import Item, chunked, input_items, ordered_map, parse_items
-from careerkg.cli.render import csv_text, short
+from careerkg.cli.render import csv_text, violation_line
 from careerkg.compiled import Facts
 from careerkg.eligibility import Assessment
 from careerkg.engine import Engine, Evaluation
@@ -45,11 +45,6 @@ _WORKER: dict[str, Any] = {}
 def init_worker(reasoner: str, fmt: str, explain: bool) -> None:
     """Process initialiser: one engine per worker, built once."""
     _WORKER.update(engine=Engine(reasoner), fmt=fmt, explain=explain)
-
-
-def violation_line(profile: str, location: str, v: Violation) -> str:
-    value = v.value if v.value is not None else "(none)"
-    return f"invalid profile {profile} ({location}): {short(v.path)} = {value}: {v.message}"
 
 
 def profile_text(a: Assessment, explain: bool) -> str:
@@ -122,7 +117,7 @@ def render_chunk(items: list[Item]) -> ChunkOutput:
                 out.pieces.append(render(result, fmt, explain))
         else:
             out.invalid += 1
-            out.messages.extend(violation_line(iri, location, v) for v in result)
+            out.messages.extend(violation_line(iri, v, location) for v in result)
     if fmt == "turtle" and derived:
         out.pieces.append(serialize(Evaluation((), {}, derived).derived_graph(), "turtle"))
     return out

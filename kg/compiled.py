@@ -27,8 +27,6 @@ this reasoner, owlrl and ``reasonable`` derive the same ``ck:eligibleFor`` and `
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +35,7 @@ from careerkg.vocab import OWL, RDF, RDFS
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-__all__ = ["CompiledOntology", "Facts", "Term", "UnsupportedOntology", "compile_ontology", "ontology_key", "term"]
+__all__ = ["CompiledOntology", "Facts", "Term", "UnsupportedOntology", "compile_ontology", "term"]
 
 #: A term in the compiled tables: an IRI as a plain string, a blank node as "_:id", a literal as itself.
 #: Plain strings hash and compare in C, which makes the per-profile closure several times faster.
@@ -193,19 +191,6 @@ class CompiledOntology:
         return known, types
 
 
-def ontology_key(*graph_texts: str) -> str:
-    """A cache key for an ontology: the hash of its source texts and of this module's rule set."""
-    digest = hashlib.sha256()
-    for text in graph_texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\0")
-    digest.update(_RULESET_VERSION.encode())
-    return digest.hexdigest()[:32]
-
-
-_RULESET_VERSION = "compiled-owl2rl/1"
-
-
 def _check_supported(tbox: Graph) -> None:
     for predicate, what in _UNSUPPORTED.items():
         if (None, predicate, None) in tbox:
@@ -282,14 +267,3 @@ def compile_ontology(axioms: Graph) -> CompiledOntology:
             types[term(individual)].add(term(cls))
     compiled.individual_types = {k: frozenset(v) for k, v in types.items()}
     return compiled
-
-
-def dumps(compiled: CompiledOntology) -> bytes:
-    return pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(data: bytes) -> CompiledOntology:
-    value = pickle.loads(data)
-    if not isinstance(value, CompiledOntology):
-        raise TypeError("not a compiled ontology")
-    return value

@@ -116,10 +116,7 @@ class Engine:
             return bad
         from careerkg.validation import validate_profiles
 
-        graph = facts_to_graph(profiles)
-        for s, types in others.items():
-            for t in types:
-                graph += facts_to_graph({str(s): {(_TYPE, t)}})
+        graph = facts_to_graph({**profiles, **{str(s): {(_TYPE, t) for t in types} for s, types in others.items()}})
         for violation in validate_profiles(graph).violations:
             bad.setdefault(violation.focus, []).append(violation)
         return bad
