@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from pathlib import Path
 
 import click
 from careerkg.batch import default_jobs
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.inputs import ProfileInputs, profile_format_option, profiles_argument, read_inputs
+from careerkg.cli.inputs import (
+    ProfileInputs,
+    endpoint_option,
+    graph_option,
+    profile_format_option,
+    profiles_argument,
+    read_inputs,
+    store_option,
+)
 from careerkg.cli.render import csv_text, short, table, violation_line
 from careerkg.eligibility import Assessment, Move
-from careerkg.engine import Evaluation
+from careerkg.engine import Engine, Evaluation
+from careerkg.rdfio import without_subjects
+from careerkg.reports import gaps_report
+from rdflib import Graph
 
 
 def report_invalid(evaluation: Evaluation) -> None:
@@ -65,7 +76,7 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
 
 
 @click.command()
-@profiles_argument
+@click.argument("profiles", nargs=-1, metavar="[PROFILE]...")
 @profile_format_option
 @click.option("--explain", is_flag=True, help="For each eligible role: the transition, every requirement with the "
               "profile fact that met it, and the source section it rests on.")  # fmt: skip
@@ -95,6 +106,9 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
     metavar="N",
     help="Profiles per chunk: memory is bounded by the chunk for JSON Lines inputs.",
 )
+@store_option
+@endpoint_option
+@graph_option
 @pass_settings
 def eligible(
     settings: Settings,
@@ -104,6 +118,9 @@ def eligible(
     fmt: str,
     jobs: int,
     chunk_size: int,
+    store_path: Path | None,
+    endpoint: str | None,
+    graph: str | None,
 ) -> None:
     """The roles each profile may move to next, derived by OWL 2 RL inference.
 
@@ -114,6 +131,11 @@ def eligible(
     number and skipped): exit code 2. JSON Lines inputs stream in chunks over --jobs processes, answers in
     input order, with a progress count on stderr when it is a terminal.
 
+    With --store, the profiles and what inference derives for them are kept in an on-disk store; with no
+    PROFILE, every profile in the store is answered, by the portable eligible query run inside it. With
+    --endpoint, the profiles held by a SPARQL 1.1 server (see `careerkg push`) are answered there, the same
+    way. Either way the answers are labelled and explained as usual, so the JSON is the same.
+
     \b
     Examples:
       careerkg eligible examples/ada.json
@@ -121,20 +143,71 @@ def eligible(
       careerkg eligible --format jsonl examples/team.jsonl
       careerkg eligible --format jsonl --jobs 2 employees.jsonl > answers.jsonl
       echo '{"currentRole": "ProductManager", "skills": ["Coding"]}' | careerkg eligible -
+      careerkg eligible --store ./kgstore examples/team.jsonl    # answered and kept on disk
+      careerkg eligible --store ./kgstore                        # everyone kept there
+      careerkg eligible --endpoint http://localhost:7878/query   # everyone held by a SPARQL server
     """
+    engine = settings.engine
+    if endpoint is not None or store_path is not None:
+        _eligible_in_store(engine, profiles, input_format, explain, fmt, store_path, endpoint, graph)
+        return
+    if graph is not None:
+        raise click.UsageError("--graph goes with --endpoint")
+    if not profiles:
+        raise click.UsageError("Missing argument 'PROFILE...' (or give --store or --endpoint).")
     from careerkg.cli.stream import run
 
-    totals = run(profiles, settings.engine, input_format, fmt, explain, jobs, chunk_size)
+    totals = run(profiles, engine, input_format, fmt, explain, jobs, chunk_size)
     if totals.unreadable:
         raise click.exceptions.Exit(2)
     if totals.invalid:
         raise click.exceptions.Exit(1)
 
 
-def _gap_moves(a: Assessment, target: Any) -> list[Move]:
-    if target is None:
-        return list(a.gaps)
-    return [m for m in (*a.eligible, *a.gaps) if m.transition.to_role == target]
+def _eligible_in_store(
+    engine: Engine,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    explain: bool,
+    fmt: str,
+    store_path: Path | None,
+    endpoint: str | None,
+    graph: str | None,
+) -> None:
+    from careerkg.cli.stream import print_assessments
+    from careerkg.dataset import assess_in_dataset
+
+    if endpoint is not None:
+        if store_path is not None:
+            raise click.UsageError("give --store or --endpoint, not both")
+        if profiles:
+            raise click.UsageError("with --endpoint the profiles come from the server; load them with `careerkg push`")
+        if fmt == "turtle":
+            raise click.UsageError("--format turtle is not available with --endpoint; `careerkg query` gives triples")
+        from careerkg.endpoint import SparqlEndpoint
+
+        print_assessments(assess_in_dataset(SparqlEndpoint(endpoint, graph), engine.catalogue), fmt, explain, None)
+        return
+    if graph is not None:
+        raise click.UsageError("--graph goes with --endpoint")
+    assert store_path is not None
+    from careerkg.store import PersistentStore
+
+    store = PersistentStore(store_path)
+    store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+    if not profiles:
+        if fmt == "turtle":
+            raise click.UsageError("--format turtle needs PROFILE inputs; `careerkg query --store` gives triples")
+        print_assessments(assess_in_dataset(store, engine.catalogue), fmt, explain, None)
+        return
+    inputs = read_inputs(profiles, engine.terms, input_format)
+    evaluation = engine.evaluate_all(inputs.sets)
+    report_invalid(evaluation)
+    for document in inputs.sets:
+        store.add_graph(without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid}))
+    store.add_profiles(Graph(), evaluation.derived)
+    print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph())
+    finish(inputs, evaluation)
 
 
 @click.command()
@@ -167,21 +240,7 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
     inputs = read_inputs(profiles, engine.terms, input_format)
     evaluation = engine.evaluate_all(inputs.sets)
     report_invalid(evaluation)
-    results = []
-    for a in evaluation.assessments:
-        moves = _gap_moves(a, target_iri)
-        data = a.gaps_json()
-        data["gaps"] = [
-            {**m.to_json(explain=False), "eligible": m.eligible, "missing": [r.to_json() for r in m.missing],
-             "requirements": [r.to_json() for r in m.requirements], "sections": list(m.transition.sections)}
-            for m in moves
-        ]  # fmt: skip
-        if target_iri is not None and not moves:
-            data["note"] = (
-                f"no single move leads from {a.current_role_label} to {engine.catalogue.label(target_iri)}; "
-                f"`careerkg path --profile PROFILE {short(str(target_iri))}` shows routes"
-            )
-        results.append((a, moves, data))
+    results = gaps_report(evaluation.assessments, engine.catalogue, target_iri)
     if fmt == "json":
         click.echo(json.dumps([d for _, _, d in results], indent=2))
     elif fmt == "jsonl":

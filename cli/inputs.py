@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 from careerkg.errors import UnreadableInputError
@@ -26,6 +27,31 @@ profile_format_option = click.option(
     metavar="FORMAT",
     help="Format of the profile inputs: turtle, nt, xml, json-ld, json (object, array or JSON Lines) or "
     "jsonl (streamed line by line). Default: from each file's suffix, else from its content.",
+)
+
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CAREERKG_STORE",
+    metavar="PATH",
+    help="Keep the graph, inferred triples and profiles in an on-disk Oxigraph store at PATH (created on "
+    "first use; also CAREERKG_STORE); profiles given here are added to it for good.",
+)
+
+endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="CAREERKG_ENDPOINT",
+    help="Run inside this SPARQL 1.1 query endpoint instead (e.g. http://localhost:7878/query for Oxigraph, "
+    "http://localhost:3030/ds/query for Fuseki; also CAREERKG_ENDPOINT).",
+)
+
+graph_option = click.option(
+    "--graph",
+    metavar="IRI",
+    help="With --endpoint: the named graph holding careerkg's data (sent as the default graph of each query).",
 )
 
 

@@ -23,6 +23,7 @@ from careerkg.engine import Engine, Evaluation
 from careerkg.errors import UnreadableInputError
 from careerkg.rdfio import serialize
 from careerkg.validation import Violation
+from rdflib import Graph
 
 CSV_HEADERS = ["profile", "currentRole", "role", "label", "transition", "sections"]
 CSV_EXPLAIN_HEADERS = ["requirementsMet", "justification"]
@@ -158,22 +159,12 @@ def run(
     """Stream every input through the workers and print the answers in input order."""
     totals = Totals()
     progress = _Progress()
-    first = True
-    if fmt == "json":
-        click.echo("[", nl=False)
-    if fmt == "csv":
-        click.echo(csv_text(CSV_HEADERS + (CSV_EXPLAIN_HEADERS if explain else []), []), nl=False)
+    printer = Printer(fmt, explain)
     with ExitStack() as stack:
         chunks = chunked(_items(names, engine, input_format, totals, stack), chunk_size)
         for output in ordered_map(render_chunk, chunks, jobs, init_worker, (engine.reasoner_name, fmt, explain)):
             for piece in output.pieces:
-                if fmt == "json":
-                    click.echo(("\n" if first else ",\n") + piece, nl=False)
-                elif fmt == "table":
-                    click.echo(piece, nl=False)
-                elif piece:
-                    click.echo(piece if piece.endswith("\n") else piece + "\n", nl=False)
-                first = False
+                printer.piece(piece)
             for message in output.messages:
                 click.echo(message, err=True)
             totals.answered += output.answered
@@ -181,9 +172,45 @@ def run(
             totals.unreadable += output.unreadable
             progress.update(totals.answered + totals.invalid + totals.unreadable)
     progress.done()
-    if fmt == "json":
-        click.echo("\n]" if not first else "]")
+    printer.close()
     return totals
+
+
+def print_assessments(assessments: tuple[Assessment, ...], fmt: str, explain: bool, derived: Graph | None) -> None:
+    """Print assessments made elsewhere (in a store) exactly as :func:`run` prints its own."""
+    printer = Printer(fmt, explain)
+    if fmt == "turtle":
+        if derived is not None and len(derived):
+            printer.piece(serialize(derived, "turtle"))
+    else:
+        for a in assessments:
+            printer.piece(render(a, fmt, explain))
+    printer.close()
+
+
+class Printer:
+    """Writes rendered pieces to stdout: a JSON array's brackets and commas, the CSV header, and newlines."""
+
+    def __init__(self, fmt: str, explain: bool) -> None:
+        self.fmt = fmt
+        self.first = True
+        if fmt == "json":
+            click.echo("[", nl=False)
+        if fmt == "csv":
+            click.echo(csv_text(CSV_HEADERS + (CSV_EXPLAIN_HEADERS if explain else []), []), nl=False)
+
+    def piece(self, piece: str) -> None:
+        if self.fmt == "json":
+            click.echo(("\n" if self.first else ",\n") + piece, nl=False)
+        elif self.fmt == "table":
+            click.echo(piece, nl=False)
+        elif piece:
+            click.echo(piece if piece.endswith("\n") else piece + "\n", nl=False)
+        self.first = False
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if not self.first else "]")
 
 
 class _Progress:

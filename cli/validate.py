@@ -8,6 +8,7 @@ import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import profile_format_option, profiles_argument, read_inputs
 from careerkg.rdfio import serialize
+from careerkg.reports import validation_report
 from careerkg.validation import combine, validate_profiles
 
 
@@ -41,24 +42,7 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
     if fmt == "turtle":
         click.echo(serialize(report.graph, "turtle"), nl=False)
     elif fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "conforms": report.conforms,
-                    "violations": [
-                        {
-                            "profile": v.focus,
-                            "property": v.path,
-                            "value": v.value,
-                            "message": v.message,
-                            "severity": v.severity,
-                        }
-                        for v in report.violations
-                    ],
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(validation_report(report), indent=2))
     else:
         for v in report.violations:
             click.echo(f"{v.focus}: {_short(v.path)} = {v.value if v.value is not None else '(none)'}: {v.message}")

@@ -24,7 +24,17 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Literal, Node, URIRef
 
-__all__ = ["NamedQuery", "QueryHeaderError", "named_queries", "parse_header", "prepare", "run", "tsv"]
+__all__ = [
+    "NamedQuery",
+    "QueryHeaderError",
+    "named_queries",
+    "named_query_text",
+    "parse_header",
+    "prepare",
+    "run",
+    "tsv",
+    "values_clause",
+]
 
 _HEADER_KEYS = {"summary", "description"}
 _LINE = re.compile(r"^#\+ ?(?P<body>.*)$")
@@ -89,6 +99,30 @@ def named_queries() -> list[NamedQuery]:
         header = parse_header(text, file_name)
         found.append(NamedQuery(file_name.removesuffix(".rq"), header["summary"], header.get("description", ""), text))
     return found
+
+
+def named_query_text(name: str) -> str:
+    """The text of the named query ``name`` (a file in ``careerkg.queries``)."""
+    return bundled.read_text("careerkg.queries", f"{name}.rq")
+
+
+def values_clause(bindings: dict[str, Identifier]) -> str:
+    """Bindings as a trailing SPARQL ``VALUES`` block, for servers that take no initial bindings.
+
+    Each value is an RDF term careerkg built itself (:func:`binding_value`), written with rdflib's escaping;
+    an IRI that could break out of ``<...>`` is refused, so nothing the user typed becomes query syntax."""
+    if not bindings:
+        return ""
+    names = list(bindings)
+    cells = []
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise UnknownTermError(f"--bind: {name!r} is not a SPARQL variable name")
+        value = bindings[name]
+        if isinstance(value, URIRef) and re.search(r'[\s<>"{}|^`\\]', str(value)):
+            raise UnknownTermError(f"--bind {name}: {str(value)!r} is not a valid IRI")
+        cells.append(value.n3())
+    return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }\n"
 
 
 def load_query(spec: str, stdin_text: str | None = None) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 from careerkg.compiled import Facts
 from careerkg.errors import UnreadableInputError
 from rdflib import Graph
+from rdflib.term import Node
 
 __all__ = ["PersistentStore"]
 
@@ -75,8 +76,41 @@ class PersistentStore:
         substitutions = {ox.Variable(name): _oxigraph_term(ox, value) for name, value in (bindings or {}).items()}
         return self.store.query(text, substitutions=substitutions, default_graph=ox.DefaultGraph())
 
+    def select(self, text: str) -> list[dict[str, Node]]:
+        """The solutions of a SELECT query, with rdflib terms."""
+        result = self.query(text)
+        names = [v.value for v in result.variables]
+        return [
+            {name: _rdflib_term(self._ox, solution[name]) for name in names if solution[name] is not None}
+            for solution in result
+        ]
+
+    def construct(self, text: str) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE query, as an rdflib graph."""
+        data = self._ox.serialize(self.query(text), format=self._ox.RdfFormat.N_TRIPLES)
+        graph = Graph()
+        graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def close(self) -> None:
+        """Flush and let go of the store (its lock is released when the object is gone)."""
+        self.store.flush()
+        del self.store
+
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _rdflib_term(ox: Any, node: Any) -> Node:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 
 def _oxigraph_term(ox: Any, value: Any) -> Any:

@@ -1,0 +1,149 @@
+"""A client for a SPARQL 1.1 server that the user points careerkg at (``--endpoint URL``).
+
+This is the one place, with ``careerkg serve``'s own socket, where careerkg touches the network, and only
+at the address the user gives. Queries go by the SPARQL 1.1 Protocol (POST, ``application/x-www-form-
+urlencoded``, which every server takes); data goes by the SPARQL 1.1 Graph Store Protocol (POST of
+N-Triples, merged into the graph) or by SPARQL 1.1 Update (``INSERT DATA``). Only the standard library's
+HTTP client is used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from careerkg.errors import CareerkgError
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+__all__ = ["EndpointError", "SparqlEndpoint", "check_graph_iri", "check_url"]
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+
+#: How long one request may take before careerkg gives up (seconds).
+DEFAULT_TIMEOUT = 120.0
+
+
+class EndpointError(CareerkgError):
+    """The server could not be reached, or refused or failed a request."""
+
+    exit_code = 2
+
+
+def check_url(url: str) -> str:
+    """An http(s) URL, or an :class:`EndpointError` naming what is wrong with it."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise EndpointError(f"{url}: not an http:// or https:// URL of a SPARQL endpoint")
+    return url
+
+
+def check_graph_iri(iri: str) -> str:
+    """An absolute IRI usable as a graph name, or an :class:`EndpointError` saying why not."""
+    if not _IRI.fullmatch(iri):
+        raise EndpointError(f"{iri}: not an absolute IRI for a graph name (like https://example.org/graph)")
+    return iri
+
+
+class SparqlEndpoint:
+    """One SPARQL endpoint. ``graph`` (an IRI) becomes the query's default graph, by the protocol's
+    ``default-graph-uri`` parameter, and is where :meth:`push` puts data."""
+
+    def __init__(self, url: str, graph: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.url = check_url(url)
+        self.graph = check_graph_iri(graph) if graph else None
+        self.timeout = timeout
+
+    # -- transport ---------------------------------------------------------------------------------------
+
+    def _send(self, request: urllib.request.Request) -> tuple[str, bytes]:
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
+                return response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as error:
+            body = error.read().decode("utf-8", "replace").strip()
+            first = body.splitlines()[0][:300] if body else error.reason
+            raise EndpointError(f"{self.url}: HTTP {error.code}: {first}") from error
+        except urllib.error.URLError as error:
+            raise EndpointError(f"{self.url}: cannot reach the endpoint: {error.reason}") from error
+        except TimeoutError as error:
+            raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from error
+        except OSError as error:
+            raise EndpointError(f"{self.url}: {error.strerror or error}") from error
+
+    def request(self, query: str, accept: str) -> tuple[str, bytes]:
+        """Send a query; the response's content type and body."""
+        fields = [("query", query)]
+        if self.graph:
+            fields.append(("default-graph-uri", self.graph))
+        data = urllib.parse.urlencode(fields).encode("utf-8")
+        request = urllib.request.Request(
+            self.url,
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        return self._send(request)
+
+    # -- queries -----------------------------------------------------------------------------------------
+
+    def select(self, query: str) -> list[dict[str, Node]]:
+        """The solutions of a SELECT query, each a mapping from variable name to RDF term."""
+        _, body = self.request(query, "application/sparql-results+json")
+        try:
+            document = json.loads(body)
+            return [{name: _term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results: {error}") from error
+
+    def construct(self, query: str) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        _, body = self.request(query, "application/n-triples")
+        graph = Graph()
+        try:
+            graph.parse(data=body.decode("utf-8"), format="nt")
+        except Exception as error:  # rdflib raises several unrelated types for bad syntax
+            raise EndpointError(f"{self.url}: the answer is not N-Triples: {error}") from error
+        return graph
+
+    # -- data --------------------------------------------------------------------------------------------
+
+    def push(self, graph: Graph, protocol: str = "gsp") -> None:
+        """Add ``graph`` to the server's data (merged with what is there), by the Graph Store Protocol
+        (``gsp``, the URL is the graph store) or SPARQL Update (``update``, the URL is the update endpoint)."""
+        ntriples = graph.serialize(format="nt", encoding="utf-8")
+        if protocol == "gsp":
+            target = {"graph": self.graph} if self.graph else {"default": ""}
+            separator = "&" if urllib.parse.urlsplit(self.url).query else "?"
+            url = self.url + separator + urllib.parse.urlencode(target).replace("default=", "default")
+            request = urllib.request.Request(
+                url, data=ntriples, method="POST", headers={"Content-Type": "application/n-triples"}
+            )
+        elif protocol == "update":
+            body = ntriples.decode("utf-8")
+            text = f"INSERT DATA {{ GRAPH <{self.graph}> {{\n{body}}} }}" if self.graph else f"INSERT DATA {{\n{body}}}"
+            request = urllib.request.Request(
+                self.url,
+                data=text.encode("utf-8"),
+                method="POST",
+                headers={"Content-Type": "application/sparql-update"},
+            )
+        else:
+            raise ValueError(f"unknown protocol {protocol!r}")
+        self._send(request)
+
+
+def _term(value: dict[str, Any]) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
