@@ -120,7 +120,7 @@ def eligible(
     chunk_size: int,
     store_path: Path | None,
     endpoint: str | None,
-    graph: str | None,
+    graph_iri: str | None,
 ) -> None:
     """The roles each profile may move to next, derived by OWL 2 RL inference.
 
@@ -149,9 +149,9 @@ def eligible(
     """
     engine = settings.engine
     if endpoint is not None or store_path is not None:
-        _eligible_in_store(engine, profiles, input_format, explain, fmt, store_path, endpoint, graph)
+        _eligible_in_store(engine, profiles, input_format, explain, fmt, store_path, endpoint, graph_iri)
         return
-    if graph is not None:
+    if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
     if not profiles:
         raise click.UsageError("Missing argument 'PROFILE...' (or give --store or --endpoint).")

@@ -50,6 +50,7 @@ endpoint_option = click.option(
 
 graph_option = click.option(
     "--graph",
+    "graph_iri",
     metavar="IRI",
     help="With --endpoint: the named graph holding careerkg's data (sent as the default graph of each query).",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,10 +10,11 @@ from typing import TYPE_CHECKING
 import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.cli.inputs import endpoint_option, graph_option, profile_format_option, read_inputs, store_option
 from careerkg.cli.render import csv_text, table
+from careerkg.endpoint import SparqlEndpoint
 from careerkg.rdfio import serialize, without_subjects
-from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv
+from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv, values_clause
 from careerkg.vocab import bind_prefixes
 
 if TYPE_CHECKING:
@@ -44,15 +46,9 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
     help="SELECT/ASK results: a text table, or the W3C SPARQL results formats (JSON, CSV, TSV, XML). "
     "CONSTRUCT/DESCRIBE: table gives Turtle, json JSON-LD, xml RDF/XML.",
 )
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="CAREERKG_STORE",
-    metavar="PATH",
-    help="Keep the graph, inferred triples and profiles in an on-disk Oxigraph store at PATH (created on "
-    "first use) and run the query there; profiles given with --profile are added to it for good.",
-)
+@store_option
+@endpoint_option
+@graph_option
 @pass_settings
 def query(
     settings: Settings,
@@ -63,6 +59,8 @@ def query(
     inferred: bool,
     fmt: str,
     store_path: Path | None,
+    endpoint: str | None,
+    graph_iri: str | None,
 ) -> None:
     """Run a SPARQL query over careerkg's knowledge graph (and profiles).
 
@@ -77,6 +75,7 @@ def query(
       careerkg query eligible --profile examples/team.jsonl
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | careerkg query -
       careerkg query eligible --store ./kgstore --profile examples/team.jsonl   # kept on disk
+      careerkg query eligible --endpoint http://localhost:7878/query            # in a SPARQL server
     """
     engine = settings.engine
     stdin_text = sys.stdin.read() if query_spec == "-" else None
@@ -84,6 +83,16 @@ def query(
         raise click.UsageError("standard input can hold the query or a profile, not both")
     source, text = load_query(query_spec, stdin_text)
     prepared = prepare(text, source)
+    if endpoint is not None:
+        if profiles or inferred or store_path is not None:
+            raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "
+                                   "do not apply (load profiles with `careerkg push`)")  # fmt: skip
+        values = _bindings(bindings, engine.knowledge, engine)
+        form = prepared.algebra.name
+        click.echo(_at_endpoint(SparqlEndpoint(endpoint, graph_iri), text + values_clause(values), form, fmt), nl=False)
+        return
+    if graph_iri is not None:
+        raise click.UsageError("--graph goes with --endpoint")
     graph = bind_prefixes(Graph())
     graph += engine.knowledge
     if inferred:
@@ -100,12 +109,7 @@ def query(
             graph += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
         if inferred or store_path is not None:  # the store keeps what inference derives
             graph += evaluation.derived_graph()
-    values: dict[str, Identifier] = {}
-    for item in bindings:
-        name, sep, raw = item.partition("=")
-        if not sep or not name.strip().lstrip("?$"):
-            raise click.BadParameter(f"{item!r} is not VAR=VALUE", param_hint="--bind")
-        values[name.strip().lstrip("?$")] = binding_value(raw, graph, engine.terms.find_role_or_skill)
+    values = _bindings(bindings, graph, engine)
     if store_path is not None:
         click.echo(_in_store(store_path, engine, graph, text, values, fmt), nl=False)
     else:
@@ -113,6 +117,56 @@ def query(
         click.echo(_render(result, fmt, graph), nl=False)
     if invalid:
         raise click.exceptions.Exit(1)
+
+
+def _bindings(bindings: tuple[str, ...], graph: Graph, engine: Engine) -> dict[str, Identifier]:
+    values: dict[str, Identifier] = {}
+    for item in bindings:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip().lstrip("?$"):
+            raise click.BadParameter(f"{item!r} is not VAR=VALUE", param_hint="--bind")
+        values[name.strip().lstrip("?$")] = binding_value(raw, graph, engine.terms.find_role_or_skill)
+    return values
+
+
+#: What to ask a server for, by --format: (for SELECT and ASK, for CONSTRUCT and DESCRIBE).
+_ACCEPT = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+}
+
+
+def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str) -> str:
+    """Run the query in the server; formats other than table come back as the server wrote them."""
+    graph_form = form in {"ConstructQuery", "DescribeQuery"}
+    if fmt == "table":
+        if graph_form:
+            return serialize(bind_prefixes(endpoint.construct(text)), "turtle")
+        if form == "AskQuery":
+            _, body = endpoint.request(text, "application/sparql-results+json")
+            return "true\n" if json.loads(body).get("boolean") else "false\n"
+        rows = endpoint.select(text)
+        variables = _projected(text, rows)
+        graph = bind_prefixes(Graph())
+        cells = [[_cell(row.get(v), graph) for v in variables] for row in rows]
+        return table(variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
+    accept = _ACCEPT[fmt][1 if graph_form else 0]
+    if accept is None:
+        raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
+    _, body = endpoint.request(text, accept)
+    decoded = body.decode("utf-8", "replace")
+    return decoded if decoded.endswith("\n") else decoded + "\n"
+
+
+def _projected(text: str, rows: list[dict[str, Node]]) -> list[str]:
+    """The SELECT's variables in order (from rdflib's parse of the query), else those seen in the rows."""
+    try:
+        names = [str(v) for v in prepare(text, "query").algebra["PV"]]
+    except (KeyError, TypeError):
+        names = []
+    return names or sorted({name for row in rows for name in row})
 
 
 def _in_store(path: Path, engine: Engine, graph: Graph, text: str, values: dict[str, Identifier], fmt: str) -> str:

@@ -1,0 +1,107 @@
+"""``careerkg push``: load careerkg's knowledge and profiles into a SPARQL 1.1 server."""
+
+from __future__ import annotations
+
+import click
+from careerkg.cli.app import Settings, pass_settings
+from careerkg.cli.eligible import report_invalid
+from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.rdfio import without_subjects
+from rdflib import Graph
+
+
+@click.command()
+@click.argument("profiles", nargs=-1, metavar="[PROFILE]...")
+@profile_format_option
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The server's Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: "
+    "http://HOST:3030/DATASET/data), or its update endpoint with --protocol update.",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="Put everything into this named graph (default: the server's default graph).",
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="gsp: SPARQL 1.1 Graph Store Protocol (POST of N-Triples, merged into the graph); update: SPARQL 1.1 "
+    "Update (INSERT DATA), for servers without the Graph Store Protocol.",
+)
+@click.option(
+    "--knowledge/--no-knowledge",
+    default=True,
+    show_default=True,
+    help="Send the ontology, knowledge base, alignments and OWL 2 RL axioms (one self-contained document).",
+)
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Also send what careerkg's inference derives: the OWL 2 RL closure of the knowledge and, for the "
+    "profiles, ck:eligibleFor and ck:meetsRequirement (for servers without a reasoner).",
+)
+@pass_settings
+def push(
+    settings: Settings,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    endpoint: str,
+    graph_iri: str | None,
+    protocol: str,
+    knowledge: bool,
+    inferred: bool,
+) -> None:
+    """Load careerkg's knowledge graph and PROFILE files into a SPARQL 1.1 server.
+
+    The data is added to what the server holds (nothing is deleted). Profiles are validated first: an
+    invalid profile is reported and not sent (exit code 1), the valid ones next to it are. Afterwards the
+    server can answer `careerkg eligible --endpoint` and `careerkg query --endpoint` by itself, with the
+    portable SPARQL queries, and a server with an OWL 2 RL reasoner (GraphDB, Jena) can run the axioms.
+
+    \b
+    Examples:
+      careerkg push --endpoint http://localhost:7878/store examples/team.jsonl
+      careerkg push --endpoint http://localhost:3030/ds/data --graph https://example.org/careers examples/ada.ttl
+      careerkg push --endpoint http://localhost:3030/ds/update --protocol update examples/ada.json
+    """
+    from careerkg.endpoint import SparqlEndpoint
+
+    server = SparqlEndpoint(endpoint, graph_iri)
+    engine = settings.engine
+    invalid = False
+    unreadable = False
+    data = Graph()
+    if profiles:
+        inputs = read_inputs(profiles, engine.terms, input_format)
+        unreadable = bool(inputs.unreadable)
+        evaluation = engine.evaluate_all(inputs.sets)
+        report_invalid(evaluation)
+        invalid = bool(evaluation.invalid)
+        for document in inputs.sets:
+            data += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        if inferred:
+            data += evaluation.derived_graph()
+        sent = len(evaluation.assessments)
+    else:
+        sent = 0
+    if knowledge:
+        from careerkg.knowledge import ontology_document
+
+        data += ontology_document()
+        if inferred:
+            data += engine.reasoner.knowledge_closure
+    if len(data):
+        server.push(data, protocol)
+    where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"Sent {len(data):,} triples ({sent} profile{'s' if sent != 1 else ''}) to {where} at {endpoint}.",
+               err=True)  # fmt: skip
+    if unreadable:
+        raise click.exceptions.Exit(2)
+    if invalid:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,146 @@
+"""``careerkg serve``: the SPARQL endpoint and the JSON API over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+from careerkg.cli.app import Settings, pass_settings
+from careerkg.cli.eligible import report_invalid
+from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.rdfio import without_subjects
+from rdflib import Graph
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail early, in one line, when the address cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise click.BadParameter(f"{host}: {error.strerror}", param_hint="--host") from error
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="CAREERKG_HOST",
+              help="Address to listen on (0.0.0.0 for every interface: put a proxy with TLS in front).")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar="CAREERKG_PORT",
+              help="Port to listen on.")  # fmt: skip
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CAREERKG_STORE",
+    metavar="PATH",
+    help="Serve the on-disk Oxigraph store at PATH (created and filled on first use), so a restart loses "
+    "nothing; without it the data lives in a temporary store removed at exit.",
+)
+@click.option("--profiles", "profiles", multiple=True, metavar="FILE",
+              help="Load the profiles in FILE for /sparql (repeatable; kept in the store with --store).")  # fmt: skip
+@profile_format_option
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, envvar="CAREERKG_QUERY_WORKERS",
+              help="Processes answering SPARQL queries at once.")  # fmt: skip
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
+              envvar="CAREERKG_TIME_LIMIT",
+              help="Stop a SPARQL query after this long (the client gets 503).")  # fmt: skip
+@click.option("--max-results", type=click.IntRange(min=1), default=100_000, show_default=True, metavar="N",
+              envvar="CAREERKG_MAX_RESULTS",
+              help="Most rows (or triples) a query may return; above it the client gets 422.")  # fmt: skip
+@click.option("--max-body", type=click.IntRange(min=1), default=16 * 1024 * 1024, show_default="16 MiB",
+              metavar="BYTES", envvar="CAREERKG_MAX_BODY", help="Largest request body (413 above it).")  # fmt: skip
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
+              show_default=True, help="uvicorn's log level (info logs each request).")  # fmt: skip
+@pass_settings
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    store_path: Path | None,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    workers: int,
+    time_limit: float,
+    max_results: int,
+    max_body: int,
+    log_level: str,
+) -> None:
+    """Serve careerkg over HTTP: a SPARQL endpoint and a JSON API.
+
+    \b
+    /sparql     SPARQL 1.1 Protocol (GET, or POST form or application/sparql-query), read-only, over the
+                knowledge graph, its OWL 2 RL inferences and the loaded profiles. Results as JSON, XML,
+                CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, N-Triples, JSON-LD or RDF/XML (by Accept).
+    /eligible   POST a profile (?explain=true for the reasons): the JSON of `eligible --format json`
+    /gaps       POST a profile (?target=ROLE): the JSON of `gaps --format json`
+    /validate   POST a profile: the JSON of `validate --format json`
+    /health, /openapi.json
+
+    Profile bodies may be JSON, JSON Lines, JSON-LD, Turtle, N-Triples or RDF/XML (by Content-Type).
+    Stop the server with Ctrl-C.
+
+    \b
+    Examples:
+      careerkg serve --profiles examples/team.jsonl
+      careerkg serve --store ./kgstore --port 8080
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?r a <https://w3id.org/careerkg#Role> }' \\
+           http://127.0.0.1:8000/sparql
+      curl -H 'Content-Type: application/json' --data @examples/ada.json 'http://127.0.0.1:8000/eligible?explain=true'
+    """
+    import uvicorn
+    from careerkg import __version__
+    from careerkg.query_pool import QueryPool
+    from careerkg.server import Limits, Service, create_app
+    from careerkg.store import PersistentStore
+
+    _check_port(host, port)
+    engine = settings.engine
+    with ExitStack() as stack:
+        if store_path is None:
+            store_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="careerkg-store-")))
+        store = PersistentStore(store_path)
+        store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+        loaded = 0
+        if profiles:
+            inputs = read_inputs(profiles, engine.terms, input_format)
+            inputs.fail_if_unreadable()  # a server must not start with part of its data silently missing
+            evaluation = engine.evaluate_all(inputs.sets)
+            report_invalid(evaluation)
+            for document in inputs.sets:
+                store.add_graph(
+                    without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+                )
+            store.add_profiles(Graph(), evaluation.derived)
+            loaded = len(evaluation.assessments)
+            if evaluation.invalid:
+                click.echo(f"careerkg: {len(evaluation.invalid)} invalid profile(s) not loaded (see above)", err=True)
+        held = store.select("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p <https://w3id.org/careerkg#currentRole> ?r }")
+        facts = {
+            "version": __version__,
+            "reasoner": engine.reasoner_name,
+            "triples": len(store),
+            "profiles": int(held[0]["n"]) if held else 0,
+            "profilesLoadedNow": loaded,
+            "timeLimitSeconds": time_limit,
+            "maxResults": max_results,
+            "maxBodyBytes": max_body,
+        }
+        store.store.flush()
+        engine.backend  # noqa: B018 - built now, before requests arrive from several threads
+        pool = QueryPool(str(store_path), workers, time_limit, max_results)
+        stack.callback(pool.close)
+        app = create_app(Service(engine, pool, Limits(time_limit, max_results, max_body), facts))
+        click.echo(
+            f"careerkg {__version__}: {facts['triples']:,} triples, {facts['profiles']:,} profiles; "
+            f"SPARQL at http://{host}:{port}/sparql, API at http://{host}:{port}/openapi.json",
+            err=True,
+        )
+        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)

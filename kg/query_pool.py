@@ -1,0 +1,192 @@
+"""Read-only SPARQL over an Oxigraph store, in worker processes that can be stopped: the engine behind
+``careerkg serve``'s ``/sparql``.
+
+A query runs in a process of its own so that a time limit means something: Oxigraph cannot be interrupted
+from Python, so a query that runs past the limit has its process killed and replaced, and the client gets
+a clear error. Each worker opens the store read-only. A result cap bounds what a query may return (rows,
+or triples for CONSTRUCT and DESCRIBE); a query over the cap gets an error, never a silently cut answer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any
+
+__all__ = ["QueryAnswer", "QueryPool", "RESULT_FORMATS", "GRAPH_FORMATS"]
+
+#: Media types of the SPARQL results formats, and Oxigraph's name for each.
+RESULT_FORMATS = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+    # aliases some clients send; answered with the canonical type above
+    "application/json": "JSON",
+    "application/xml": "XML",
+}
+
+#: Media types of the RDF syntaxes for CONSTRUCT and DESCRIBE, and Oxigraph's name for each.
+GRAPH_FORMATS = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """An HTTP-shaped outcome: status, media type and body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+def _problem(status: int, message: str) -> QueryAnswer:
+    return QueryAnswer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int) -> bytes:
+    import pyoxigraph as ox
+
+    def run() -> Any:
+        # The store's default graph is the whole dataset; FROM clauses never pick anything else.
+        return store.query(text, default_graph=ox.DefaultGraph())
+
+    result = run()
+    if graph_form:
+        triples = list(islice(result, cap + 1))
+        if len(triples) > cap:
+            raise _TooLarge
+        data: bytes = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt))
+        return data
+    if isinstance(result, ox.QuerySolutions):
+        for count, _ in enumerate(result, start=1):
+            if count > cap:
+                raise _TooLarge
+        result = run()  # counted without keeping the rows; the second run writes them
+    return bytes(result.serialize(format=getattr(ox.QueryResultsFormat, fmt)))
+
+
+def _worker(store_path: str, conn: Connection) -> None:
+    """A worker process: open the store read-only, then answer queries until the pipe closes."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    while True:
+        try:
+            text, graph_form, fmt, cap = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", _answer(store, text, graph_form, fmt, cap))
+        except _TooLarge:
+            reply = ("too-large", cap)
+        except SyntaxError as error:
+            reply = ("syntax", str(error))
+        except Exception as error:  # reported to the client as a 500, with its message
+            reply = ("error", f"{type(error).__name__}: {error}")
+        conn.send(reply)
+
+
+class _Worker:
+    def __init__(self, context: Any, store_path: str) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(store_path, child), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """``workers`` processes answering read-only queries over the store at ``store_path``.
+
+    :meth:`run` blocks (call it from a thread): it waits for a free worker for at most ``time_limit``
+    seconds, then gives the query ``time_limit`` seconds to finish.
+    """
+
+    def __init__(self, store_path: str, workers: int = 2, time_limit: float = 30.0, max_results: int = 100_000):
+        self.store_path = store_path
+        self.time_limit = time_limit
+        self.max_results = max_results
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(workers):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._context, self.store_path)
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.discard(worker)
+            closed = self._closed
+        if not closed:
+            self._add()
+
+    def run(self, text: str, graph_form: bool, media_type: str) -> QueryAnswer:
+        """Answer a query (already checked to be a read-only query) in the format of ``media_type``."""
+        fmt = (GRAPH_FORMATS if graph_form else RESULT_FORMATS)[media_type]
+        try:
+            worker = self._idle.get(timeout=self.time_limit)
+        except queue.Empty:
+            return _problem(503, f"all query workers are busy; try again (waited {self.time_limit:g} s)")
+        try:
+            worker.conn.send((text, graph_form, fmt, self.max_results))
+            if not worker.conn.poll(self.time_limit):
+                self._replace(worker)
+                return _problem(
+                    503,
+                    f"the query ran past the time limit of {self.time_limit:g} s and was stopped "
+                    "(narrow it, add LIMIT, or ask the operator for a longer --time-limit)",
+                )
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            return _problem(500, "the query worker stopped unexpectedly (out of memory?); it has been restarted")
+        self._idle.put(worker)
+        if kind == "ok":
+            canonical = {
+                "application/json": "application/sparql-results+json",
+                "application/xml": "application/sparql-results+xml",
+            }
+            return QueryAnswer(200, canonical.get(media_type, media_type), value)
+        if kind == "too-large":
+            return _problem(
+                422,
+                f"the answer has more than {value:,} {'triples' if graph_form else 'rows'}, the cap of this "
+                "server; add LIMIT or narrow the query (the operator sets the cap with --max-results)",
+            )
+        if kind == "syntax":
+            return _problem(400, f"SPARQL syntax error: {value}")
+        return _problem(500, f"the query failed: {value}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
