@@ -6,8 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from careerkg.cli import cli
@@ -67,3 +69,115 @@ def run_exe(careerkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]
         )
 
     return run
+
+
+# -- servers on loopback, started and stopped by the tests ----------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Any, timeout: float = 90.0) -> None:
+    """Poll ``url`` until it answers (or fail with the server's output if it exits or never answers)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            output = log.read().decode("utf-8", "replace")
+            pytest.fail(f"the server exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    pytest.fail(f"the server at {url} did not answer within {timeout} s")
+
+
+class RunningServer:
+    """A server process on a loopback port."""
+
+    def __init__(self, args: list[str], port: int, ready_path: str, cwd: Path | None = None) -> None:
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(); a pipe nobody reads could fill up
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
+        wait_until_up(self.base + ready_path, self.process, self.log)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def start_careerkg_server(careerkg_exe: str, repo_root: Path) -> Callable[..., RunningServer]:
+    """Start ``careerkg serve`` on a free loopback port with extra arguments; stopped at the session's end."""
+    started: list[RunningServer] = []
+
+    def start(*args: str) -> RunningServer:
+        port = free_port()
+        server = RunningServer([careerkg_exe, "serve", "--port", str(port), *args], port, "/health", repo_root)
+        started.append(server)
+        return server
+
+    yield start  # type: ignore[misc]
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def careerkg_server(start_careerkg_server: Callable[..., RunningServer]) -> RunningServer:
+    """One shared server: the examples' team loaded, a 3 s time limit and a cap of 200 results."""
+    return start_careerkg_server(
+        "--profiles", "examples/team.jsonl", "--time-limit", "3", "--max-results", "200", "--max-body", "200000",
+        "--log-level", "warning",
+    )  # fmt: skip
+
+
+def oxigraph_exe() -> str:
+    """The ``oxigraph`` server command (PyPI package oxigraph); CI must have it, elsewhere the tests skip."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("the oxigraph server is not installed, and CI must run the integration tests")
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    return found
+
+
+@pytest.fixture()
+def oxigraph_server(tmp_path: Path) -> Callable[[], RunningServer]:
+    """A fresh, empty Oxigraph server on a free loopback port (its data in tmp_path), stopped afterwards."""
+    started: list[RunningServer] = []
+
+    def start() -> RunningServer:
+        port = free_port()
+        location = tmp_path / f"oxigraph-{port}"
+        args = [oxigraph_exe(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+        server = RunningServer(args, port, "/query?query=ASK%7B%7D")
+        started.append(server)
+        return server
+
+    yield start  # type: ignore[misc]
+    for server in started:
+        server.stop()

@@ -1,0 +1,203 @@
+"""careerkg with a real SPARQL 1.1 server as the engine: `push`, `eligible --endpoint`, `query --endpoint`.
+
+Each test starts its own empty Oxigraph server (`oxigraph serve`, from the PyPI package oxigraph) on a free
+loopback port and stops it afterwards. The same profiles must get the same answers from the command line
+(in memory), the embedded store, `careerkg serve`'s API and the Oxigraph server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from subprocess import CompletedProcess
+from typing import Any
+
+import httpx
+import pytest
+from conftest import RunningServer
+
+Run = Callable[..., CompletedProcess[str]]
+
+TEAM = "examples/team.jsonl"
+CK = "https://w3id.org/careerkg#"
+
+
+def by_profile(text: str) -> dict[str, Any]:
+    return {item["profile"]: item for item in json.loads(text)}
+
+
+def pushed(run_exe: Run, repo_root: Path, server: RunningServer, *args: str) -> CompletedProcess[str]:
+    done = run_exe("push", "--endpoint", f"{server.base}/store", *args, cwd=repo_root)
+    return done
+
+
+def test_push_then_eligible_in_the_server_matches_the_cli(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    done = pushed(run_exe, repo_root, server, TEAM)
+    assert done.returncode == 0, done.stderr
+    assert "4 profiles" in done.stderr and "triples" in done.stderr
+    for explain in ([], ["--explain"]):
+        remote = run_exe("eligible", "--endpoint", f"{server.base}/query", "--format", "json", *explain, cwd=repo_root)
+        local = run_exe("eligible", "--format", "json", *explain, TEAM, cwd=repo_root)
+        assert remote.returncode == 0, remote.stderr
+        assert local.returncode == 0, local.stderr
+        assert by_profile(remote.stdout) == by_profile(local.stdout)
+        assert len(by_profile(remote.stdout)) == 4
+
+
+def test_same_answer_from_cli_store_api_and_oxigraph_server(
+    run_exe: Run,
+    repo_root: Path,
+    tmp_path: Path,
+    oxigraph_server: Callable[[], RunningServer],
+    start_careerkg_server: Callable[..., RunningServer],
+) -> None:
+    """The done-when of the serving issue: one profile, four engines, one answer."""
+    profile = "examples/ada.json"
+    cli = by_profile(run_exe("eligible", "--format", "json", "--explain", profile, cwd=repo_root).stdout)
+
+    store = tmp_path / "store"
+    kept = run_exe("eligible", "--store", str(store), "--format", "json", "--explain", profile, cwd=repo_root)
+    assert kept.returncode == 0, kept.stderr
+    from_store = by_profile(
+        run_exe("eligible", "--store", str(store), "--format", "json", "--explain", cwd=repo_root).stdout
+    )
+
+    oxigraph = oxigraph_server()
+    assert pushed(run_exe, repo_root, oxigraph, profile).returncode == 0
+    from_server = by_profile(
+        run_exe(
+            "eligible", "--endpoint", f"{oxigraph.base}/query", "--format", "json", "--explain", cwd=repo_root
+        ).stdout
+    )
+
+    api = start_careerkg_server("--log-level", "warning")
+    response = httpx.post(
+        f"{api.base}/eligible",
+        params={"explain": "true"},
+        content=(repo_root / profile).read_bytes(),
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    from_api = by_profile(response.text)
+
+    assert cli and cli == from_store == from_server == from_api
+    (ada,) = cli.values()
+    assert {m["role"] for m in ada["eligible"]} >= {CK + "ITManager"}
+
+
+def test_invalid_profiles_are_not_pushed_and_the_valid_ones_are(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    done = pushed(run_exe, repo_root, server, "examples/invalid.json")
+    assert done.returncode == 1
+    assert "invalid profile https://example.org/people/astronaut" in done.stderr
+    assert "Traceback" not in done.stderr
+    held = run_exe("eligible", "--endpoint", f"{server.base}/query", "--format", "json", cwd=repo_root)
+    assert set(by_profile(held.stdout)) == {"https://example.org/people/valid"}
+
+
+def test_named_graph_and_sparql_update(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    graph = "https://example.org/careers"
+    done = run_exe(
+        "push", "--endpoint", f"{server.base}/update", "--protocol", "update", "--graph", graph, TEAM, cwd=repo_root
+    )
+    assert done.returncode == 0, done.stderr
+    query = f"{server.base}/query"
+    in_graph = run_exe("eligible", "--endpoint", query, "--graph", graph, "--format", "json", cwd=repo_root)
+    assert len(by_profile(in_graph.stdout)) == 4
+    # Oxigraph's default graph is not the union of its named graphs: nothing is there.
+    default = run_exe("eligible", "--endpoint", query, "--format", "json", cwd=repo_root)
+    assert default.returncode == 0 and json.loads(default.stdout) == []
+    local = run_exe("eligible", "--format", "json", TEAM, cwd=repo_root)
+    assert by_profile(in_graph.stdout) == by_profile(local.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["roles"],
+        ["transitions", "--bind", "from=SeniorProductManager"],
+        ["requirements", "--bind", "from=ck:ProductManager", "--bind", "to=ck:SeniorProductManager"],
+        ["eligible"],
+        ["met-requirements"],
+    ],
+)
+def test_named_queries_give_the_same_rows_in_the_server(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer], args: list[str]
+) -> None:
+    server = oxigraph_server()
+    assert pushed(run_exe, repo_root, server, TEAM).returncode == 0
+    remote = run_exe("query", *args, "--endpoint", f"{server.base}/query", "--format", "json", cwd=repo_root)
+    local = run_exe("query", *args, "--profile", TEAM, "--format", "json", cwd=repo_root)
+    assert remote.returncode == 0, remote.stderr
+    assert local.returncode == 0, local.stderr
+    rows = solutions(remote.stdout)
+    assert rows and rows == solutions(local.stdout)
+    table = run_exe("query", *args, "--endpoint", f"{server.base}/query", cwd=repo_root)
+    assert f"({len(rows)} row" in table.stdout
+
+
+def solutions(text: str) -> list[tuple[tuple[str, str], ...]]:
+    """SPARQL JSON results as sorted rows of (variable, value). GROUP_CONCAT's order is up to the engine, so
+    "; "-joined values are compared as sorted parts, and numbers by value (4 and 4.0 are one decimal)."""
+
+    def value(cell: dict[str, str]) -> str:
+        if cell.get("datatype", "").endswith(("#decimal", "#integer", "#double")):
+            return str(Decimal(cell["value"]).normalize())
+        return "; ".join(sorted(cell["value"].split("; ")))
+
+    rows = json.loads(text)["results"]["bindings"]
+    return sorted(tuple(sorted((name, value(cell)) for name, cell in row.items())) for row in rows)
+
+
+def test_query_formats_come_from_the_server(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    assert pushed(run_exe, repo_root, server).returncode == 0  # the knowledge alone
+    endpoint = f"{server.base}/query"
+    as_json = run_exe("query", "roles", "--endpoint", endpoint, "--format", "json", cwd=repo_root)
+    roles = {b["role"]["value"] for b in json.loads(as_json.stdout)["results"]["bindings"]}
+    assert CK + "ChiefOperatingOfficer" in roles
+    as_csv = run_exe("query", "roles", "--endpoint", endpoint, "--format", "csv", cwd=repo_root)
+    assert as_csv.stdout.splitlines()[0].startswith("role,label")
+    ask = run_exe("query", "-", "--endpoint", endpoint, input=f"ASK {{ <{CK}ChiefOperatingOfficer> ?p ?o }}")
+    assert ask.stdout.strip() == "true"
+
+
+def test_refusals_and_unreachable_servers_are_one_line(run_exe: Run, repo_root: Path) -> None:
+    from conftest import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    done = run_exe("eligible", "--endpoint", dead, cwd=repo_root)
+    assert done.returncode == 2
+    assert "cannot reach the endpoint" in done.stderr and "Traceback" not in done.stderr
+    bad_url = run_exe("query", "roles", "--endpoint", "ftp://example.org/sparql", cwd=repo_root)
+    assert bad_url.returncode == 2 and "not an http:// or https:// URL" in bad_url.stderr
+    bad_graph = run_exe("eligible", "--endpoint", dead, "--graph", "not an iri", cwd=repo_root)
+    assert bad_graph.returncode == 2 and "not an absolute IRI" in bad_graph.stderr
+    service = run_exe(
+        "query", "-", "--endpoint", dead, input="SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"
+    )
+    assert service.returncode == 1 and "SERVICE is refused" in service.stderr
+    with_profiles = run_exe("eligible", "--endpoint", dead, TEAM, cwd=repo_root)
+    assert with_profiles.returncode == 2 and "careerkg push" in with_profiles.stderr
+
+
+def test_server_errors_are_reported_with_their_status(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    done = run_exe("eligible", "--endpoint", f"{server.base}/no-such-path", cwd=repo_root)
+    assert done.returncode == 2
+    assert "HTTP 404" in done.stderr and "Traceback" not in done.stderr
