@@ -33,6 +33,9 @@ from pathlib import Path
 
 from benchmarks.generate import generate
 
+#: Where the sections written by other scripts begin in RESULTS.md (run.py keeps everything from here on).
+SECTIONS_MARKER = "<!-- sections below are written by other benchmark scripts -->"
+
 CK = "https://w3id.org/careerkg#"
 ELIGIBLE = CK + "eligibleFor"
 
@@ -345,7 +348,13 @@ def write_results(args: argparse.Namespace, rows: list[dict[str, object]], start
         throughput = by_n[biggest]["careerkg-1job"][0] / by_n[biggest]["careerkg"][0]  # type: ignore[index]
     target(f"≥ 1.7× throughput from 1 to {args.jobs} jobs (at {biggest or 0:,})", throughput, 1.7)
     lines.append("")
-    args.results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Sections written by other benchmark scripts (benchmarks/load.py) are kept.
+    kept = ""
+    if args.results.exists():
+        old = args.results.read_text(encoding="utf-8")
+        if SECTIONS_MARKER in old:
+            kept = old[old.index(SECTIONS_MARKER) :]
+    args.results.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
     print(args.results)
 
 

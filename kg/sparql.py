@@ -11,6 +11,7 @@ Queries run read-only and offline: updates do not parse as queries, ``SERVICE`` 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,12 +152,18 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
+#: Serialises rdflib's SPARQL parser, whose pyparsing grammar is shared state: parsing in two threads at
+#: once failed valid queries ("Expected SelectQuery") and could leave the grammar broken for good.
+_PARSER_LOCK = threading.Lock()
+
+
 def prepare(text: str, source: str) -> Query:
     """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE."""
     if not text.strip():
         raise UnreadableInputError(f"{source}: empty query")
     try:
-        query = prepareQuery(text)
+        with _PARSER_LOCK:  # rdflib's SPARQL parser (pyparsing) is not thread-safe: under `serve` it broke
+            query = prepareQuery(text)
     except Exception as error:  # pyparsing raises its own exception types
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         hint = (

@@ -104,3 +104,18 @@ def test_from_never_loads_anything() -> None:
     rows = list(run(prepare("SELECT ?s ?p ?o FROM <http://127.0.0.1:9/nothing.ttl> WHERE { ?s ?p ?o }", "q"), g))
     # Nothing listens on port 9: a fetch would raise. The query ran on the local graph instead.
     assert [tuple(row) for row in rows] == [(CK.a, CK.b, CK.c)]
+
+
+def test_queries_parse_correctly_from_many_threads_at_once() -> None:
+    """`careerkg serve` checks queries in a thread pool; rdflib's parser once failed valid queries there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f"SELECT ?role WHERE {{ ?role a <https://w3id.org/careerkg#Role> }} LIMIT {n}"
+        if n % 2
+        else f"CONSTRUCT WHERE {{ ?s <https://w3id.org/careerkg#fromRole> ?o }} LIMIT {n}"
+        for n in range(1, 401)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(lambda text: prepare(text, "query").algebra.name, texts))
+    assert forms == ["SelectQuery" if n % 2 else "ConstructQuery" for n in range(1, 401)]
