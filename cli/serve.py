@@ -127,7 +127,7 @@ def serve(
             "version": __version__,
             "reasoner": engine.reasoner_name,
             "triples": len(store),
-            "profiles": int(held[0]["n"]) if held else 0,
+            "profiles": int(str(held[0]["n"])) if held else 0,
             "profilesLoadedNow": loaded,
             "timeLimitSeconds": time_limit,
             "maxResults": max_results,

@@ -68,8 +68,7 @@ def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int) -> byte
         triples = list(islice(result, cap + 1))
         if len(triples) > cap:
             raise _TooLarge
-        data: bytes = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt))
-        return data
+        return bytes(ox.serialize(triples, format=getattr(ox.RdfFormat, fmt)) or b"")
     if isinstance(result, ox.QuerySolutions):
         for count, _ in enumerate(result, start=1):
             if count > cap:

@@ -89,7 +89,7 @@ class PersistentStore:
         """The triples of a CONSTRUCT or DESCRIBE query, as an rdflib graph."""
         data = self._ox.serialize(self.query(text), format=self._ox.RdfFormat.N_TRIPLES)
         graph = Graph()
-        graph.parse(data=data.decode("utf-8"), format="nt")
+        graph.parse(data=(data or b"").decode("utf-8"), format="nt")
         return graph
 
     def close(self) -> None:

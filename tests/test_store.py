@@ -49,3 +49,54 @@ def test_store_refuses_service_and_updates(run_exe: RunExe, tmp_path: Path) -> N
     assert service.returncode == 1 and "SERVICE is refused" in service.stderr
     update = run_exe("query", "-", "--store", store, input="INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     assert update.returncode == 2 and "read-only" in update.stderr
+
+
+def by_profile(text: str) -> dict[str, object]:
+    return {item["profile"]: item for item in json.loads(text)}
+
+
+def test_eligible_store_answers_now_and_after_a_restart(run_exe: RunExe, tmp_path: Path, repo_root: Path) -> None:
+    """`eligible --store` answers like the in-memory command, keeps the profiles, and later answers for
+    everyone held there by the portable queries run inside Oxigraph."""
+    store = str(tmp_path / "kgstore")
+    ada, team = str(repo_root / "examples" / "ada.ttl"), str(repo_root / "examples" / "team.jsonl")
+    for args in (["--format", "json"], ["--format", "json", "--explain"]):
+        first = run_exe("eligible", "--store", store, *args, team)
+        assert first.returncode == 0, first.stderr
+        assert by_profile(first.stdout) == by_profile(run_exe("eligible", *args, team).stdout)
+    assert run_exe("eligible", "--store", store, ada).returncode == 0
+    held = run_exe("eligible", "--store", store, "--format", "json", "--explain")
+    assert held.returncode == 0, held.stderr
+    expected = {**by_profile(run_exe("eligible", "--format", "json", "--explain", team).stdout),
+                **by_profile(run_exe("eligible", "--format", "json", "--explain", ada).stdout)}  # fmt: skip
+    assert by_profile(held.stdout) == expected and len(expected) == 5
+
+
+def test_eligible_store_keeps_only_valid_profiles(run_exe: RunExe, tmp_path: Path, repo_root: Path) -> None:
+    store = str(tmp_path / "kgstore")
+    done = run_exe("eligible", "--store", store, "--format", "json", str(repo_root / "examples" / "invalid.json"))
+    assert done.returncode == 1
+    assert "invalid profile https://example.org/people/astronaut" in done.stderr
+    held = run_exe("eligible", "--store", store, "--format", "json")
+    assert set(by_profile(held.stdout)) == {"https://example.org/people/valid"}
+
+
+def test_a_store_in_use_is_reported_in_one_line(run_exe: RunExe, tmp_path: Path) -> None:
+    import pyoxigraph
+
+    store = tmp_path / "busy"
+    holder = pyoxigraph.Store(str(store))  # holds the store's lock, as a running `careerkg serve` would
+    done = run_exe("eligible", "--store", str(store))
+    assert done.returncode == 2
+    assert str(store) in done.stderr and "cannot open the store" in done.stderr
+    assert "Traceback" not in done.stderr
+    del holder
+
+
+def test_eligible_usage_errors(run_exe: RunExe, tmp_path: Path) -> None:
+    nothing = run_exe("eligible")
+    assert nothing.returncode == 2 and "PROFILE" in nothing.stderr
+    graph_alone = run_exe("eligible", "--graph", "https://example.org/g", "examples/ada.json")
+    assert graph_alone.returncode == 2 and "--graph goes with --endpoint" in graph_alone.stderr
+    both = run_exe("eligible", "--store", str(tmp_path / "s"), "--endpoint", "http://127.0.0.1:9/query")
+    assert both.returncode == 2 and "not both" in both.stderr
