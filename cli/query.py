@@ -12,9 +12,22 @@ from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import endpoint_option, graph_option, profile_format_option, read_inputs, store_option
 from careerkg.cli.render import csv_text, table
-from careerkg.endpoint import SparqlEndpoint
+from careerkg.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
+from careerkg.errors import UnreadableInputError
 from careerkg.rdfio import serialize, without_subjects
-from careerkg.sparql import binding_value, load_query, named_queries, prepare, run, tsv, values_clause
+from careerkg.sparql import (
+    QueryLimitError,
+    binding_value,
+    check_size,
+    deadline,
+    json_solutions,
+    load_query,
+    named_queries,
+    prepare,
+    run,
+    tsv,
+    values_clause,
+)
 from careerkg.vocab import bind_prefixes
 
 if TYPE_CHECKING:
@@ -49,6 +62,12 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
 @store_option
 @endpoint_option
 @graph_option
+@click.option("--time-limit", type=click.FloatRange(min=0), default=300.0, show_default=True, metavar="SECONDS",
+              envvar="CAREERKG_TIME_LIMIT", help="Stop the query after this long, exit code 1 (0: no limit). "
+              "With --endpoint, the most to wait for the server.")  # fmt: skip
+@click.option("--max-results", type=click.IntRange(min=0), default=1_000_000, show_default=True, metavar="N",
+              envvar="CAREERKG_MAX_RESULTS", help="Refuse an answer of more rows (or triples) than N, exit code 1, "
+              "rather than print it (0: no cap).")  # fmt: skip
 @pass_settings
 def query(
     settings: Settings,
@@ -61,11 +80,14 @@ def query(
     store_path: Path | None,
     endpoint: str | None,
     graph_iri: str | None,
+    time_limit: float,
+    max_results: int,
 ) -> None:
     """Run a SPARQL query over careerkg's knowledge graph (and profiles).
 
     NAME is a named query (see `careerkg queries`), FILE a .rq file, - reads the query from standard input.
     Queries are read-only and offline: updates and SERVICE are refused, FROM never loads anything.
+    They are bounded: past --time-limit a query is stopped, and an answer over --max-results is refused.
 
     \b
     Examples:
@@ -89,7 +111,8 @@ def query(
                                    "do not apply (load profiles with `careerkg push`)")  # fmt: skip
         values = _bindings(bindings, engine.knowledge, engine)
         form = prepared.algebra.name
-        click.echo(_at_endpoint(SparqlEndpoint(endpoint, graph_iri), text + values_clause(values), form, fmt), nl=False)
+        server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT)
+        click.echo(_at_endpoint(server, text + values_clause(values), form, fmt), nl=False)
         return
     if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -111,10 +134,17 @@ def query(
             graph += evaluation.derived_graph()
     values = _bindings(bindings, graph, engine)
     if store_path is not None:
-        click.echo(_in_store(store_path, engine, graph, text, values, fmt), nl=False)
+        form = prepared.algebra.name
+        click.echo(_in_store(store_path, engine, graph, text, form, values, fmt, time_limit, max_results), nl=False)
     else:
-        result = run(prepared, graph, values)
-        click.echo(_render(result, fmt, graph), nl=False)
+        with deadline(time_limit, source):
+            result = run(prepared, graph, values)
+            if result.type in {"CONSTRUCT", "DESCRIBE"}:
+                check_size(len(result.graph or ()), max_results, source, "triples")
+            elif result.type == "SELECT":
+                check_size(len(result.bindings), max_results, source)
+            text_out = _render(result, fmt, graph)
+        click.echo(text_out, nl=False)
     if invalid:
         raise click.exceptions.Exit(1)
 
@@ -169,48 +199,51 @@ def _projected(text: str, rows: list[dict[str, Node]]) -> list[str]:
     return names or sorted({name for row in rows for name in row})
 
 
-def _in_store(path: Path, engine: Engine, graph: Graph, text: str, values: dict[str, Identifier], fmt: str) -> str:
-    """Add what this call brings to the persistent store, then answer the query there (Oxigraph)."""
-    import pyoxigraph as ox
+def _in_store(
+    path: Path,
+    engine: Engine,
+    graph: Graph,
+    text: str,
+    form: str,
+    values: dict[str, Identifier],
+    fmt: str,
+    time_limit: float,
+    max_results: int,
+) -> str:
+    """Add what this call brings to the persistent store, then answer the query there: Oxigraph, in a worker
+    process that is stopped at the time limit (Oxigraph cannot be interrupted otherwise)."""
+    from careerkg.query_pool import QueryPool
     from careerkg.store import PersistentStore
 
     store = PersistentStore(path)
     store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
     store.add_graph(graph)  # the knowledge is already there; this adds the call's profiles and derivations
-    result = store.query(text, values)
-
-    def text_of(data: bytes | None) -> str:
-        decoded = (data or b"").decode("utf-8")
-        return decoded if decoded.endswith("\n") else decoded + "\n"
-
-    if isinstance(result, ox.QueryBoolean):
-        if fmt in {"json", "xml"}:
-            return text_of(result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
-        return "true\n" if bool(result) else "false\n"
-    if isinstance(result, ox.QueryTriples):
-        syntax = {"table": ox.RdfFormat.TURTLE, "json": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}.get(fmt)
-        if syntax is None:
+    store.store.flush()
+    graph_form = form in {"ConstructQuery", "DescribeQuery"}
+    if graph_form:
+        media = {"table": "text/turtle", "json": "application/ld+json", "xml": "application/rdf+xml"}.get(fmt)
+        if media is None:
             raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
-        return text_of(ox.serialize(result, format=syntax))
-    if fmt != "table":
-        return text_of(result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
-    variables = [v.value for v in result.variables]
-    rows = [[_cell(_from_oxigraph(solution[v]), graph) for v in variables] for solution in result]
-    return table(variables, rows) + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
-
-
-def _from_oxigraph(node: object) -> Node | None:
-    import pyoxigraph as ox
-
-    if node is None:
-        return None
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.Literal):
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        return Literal(node.value, datatype=URIRef(node.datatype.value))
-    return Literal(str(node))
+    else:
+        media = _ACCEPT[fmt][0] if fmt in _ACCEPT else "application/sparql-results+json"
+    pool = QueryPool(str(path), 1, time_limit or 1e9, max_results or 2**62)
+    try:
+        answer = pool.run(text, graph_form, media, {name: value.n3() for name, value in values.items()})
+    finally:
+        pool.close()
+    if answer.status != 200:
+        message = answer.body.decode("utf-8", "replace").strip()
+        if answer.status == 400:
+            raise UnreadableInputError(f"{path}: {message}")
+        raise QueryLimitError(f"{path}: {message}")
+    if fmt != "table" or graph_form:
+        decoded = answer.body.decode("utf-8")
+        return decoded if decoded.endswith("\n") else decoded + "\n"
+    if form == "AskQuery":
+        return "true\n" if json.loads(answer.body).get("boolean") else "false\n"
+    variables, rows = json_solutions(answer.body, str(path))
+    cells = [[_cell(row.get(v), graph) for v in variables] for row in rows]
+    return table(variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
 
 
 def _cell(term: Node | None, graph: Graph) -> str:

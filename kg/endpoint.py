@@ -9,15 +9,14 @@ HTTP client is used.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any
 
 from careerkg.errors import CareerkgError
-from rdflib import BNode, Graph, Literal, URIRef
+from careerkg.sparql import json_solutions
+from rdflib import Graph
 from rdflib.term import Node
 
 __all__ = ["EndpointError", "SparqlEndpoint", "check_graph_iri", "check_url"]
@@ -95,10 +94,9 @@ class SparqlEndpoint:
         """The solutions of a SELECT query, each a mapping from variable name to RDF term."""
         _, body = self.request(query, "application/sparql-results+json")
         try:
-            document = json.loads(body)
-            return [{name: _term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
-        except (ValueError, KeyError, TypeError) as error:
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results: {error}") from error
+            return json_solutions(body, self.url)[1]
+        except CareerkgError as error:
+            raise EndpointError(str(error)) from error
 
     def construct(self, query: str) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE query."""
@@ -135,15 +133,3 @@ class SparqlEndpoint:
         else:
             raise ValueError(f"unknown protocol {protocol!r}")
         self._send(request)
-
-
-def _term(value: dict[str, Any]) -> Node:
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -56,12 +57,20 @@ class _TooLarge(Exception):
     pass
 
 
-def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int) -> bytes:
+def _term(ox: Any, ntriples: str) -> Any:
+    """An RDF term from its N-Triples form (how bindings cross the pipe)."""
+    (triple,) = ox.parse(f"<urn:s> <urn:p> {ntriples} .".encode(), format=ox.RdfFormat.N_TRIPLES)
+    return triple.object
+
+
+def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int, bindings: dict[str, str]) -> bytes:
     import pyoxigraph as ox
+
+    substitutions = {ox.Variable(name): _term(ox, value) for name, value in bindings.items()}
 
     def run() -> Any:
         # The store's default graph is the whole dataset; FROM clauses never pick anything else.
-        return store.query(text, default_graph=ox.DefaultGraph())
+        return store.query(text, default_graph=ox.DefaultGraph(), substitutions=substitutions)
 
     result = run()
     if graph_form:
@@ -84,11 +93,11 @@ def _worker(store_path: str, conn: Connection) -> None:
     store = ox.Store.read_only(store_path)
     while True:
         try:
-            text, graph_form, fmt, cap = conn.recv()
+            text, graph_form, fmt, cap, bindings = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[str, Any] = ("ok", _answer(store, text, graph_form, fmt, cap))
+            reply: tuple[str, Any] = ("ok", _answer(store, text, graph_form, fmt, cap, bindings))
         except _TooLarge:
             reply = ("too-large", cap)
         except SyntaxError as error:
@@ -145,21 +154,24 @@ class QueryPool:
         if not closed:
             self._add()
 
-    def run(self, text: str, graph_form: bool, media_type: str) -> QueryAnswer:
-        """Answer a query (already checked to be a read-only query) in the format of ``media_type``."""
+    def run(
+        self, text: str, graph_form: bool, media_type: str, bindings: Mapping[str, str] | None = None
+    ) -> QueryAnswer:
+        """Answer a query (already checked to be a read-only query) in the format of ``media_type``.
+        ``bindings`` map variable names to RDF terms in N-Triples syntax (substituted, never pasted in)."""
         fmt = (GRAPH_FORMATS if graph_form else RESULT_FORMATS)[media_type]
         try:
             worker = self._idle.get(timeout=self.time_limit)
         except queue.Empty:
             return _problem(503, f"all query workers are busy; try again (waited {self.time_limit:g} s)")
         try:
-            worker.conn.send((text, graph_form, fmt, self.max_results))
+            worker.conn.send((text, graph_form, fmt, self.max_results, dict(bindings or {})))
             if not worker.conn.poll(self.time_limit):
                 self._replace(worker)
                 return _problem(
                     503,
                     f"the query ran past the time limit of {self.time_limit:g} s and was stopped "
-                    "(narrow it, add LIMIT, or ask the operator for a longer --time-limit)",
+                    "(narrow it, add LIMIT, or allow more with --time-limit)",
                 )
             kind, value = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
@@ -175,8 +187,8 @@ class QueryPool:
         if kind == "too-large":
             return _problem(
                 422,
-                f"the answer has more than {value:,} {'triples' if graph_form else 'rows'}, the cap of this "
-                "server; add LIMIT or narrow the query (the operator sets the cap with --max-results)",
+                f"the answer has more than {value:,} {'triples' if graph_form else 'rows'}, the cap; "
+                "add LIMIT or narrow the query (the cap is set with --max-results)",
             )
         if kind == "syntax":
             return _problem(400, f"SPARQL syntax error: {value}")

@@ -10,8 +10,12 @@ Queries run read-only and offline: updates do not parse as queries, ``SERVICE`` 
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +27,15 @@ from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Identifier, Literal, Node, URIRef
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 __all__ = [
     "NamedQuery",
     "QueryHeaderError",
+    "QueryLimitError",
+    "check_size",
+    "deadline",
+    "json_solutions",
     "named_queries",
     "named_query_text",
     "parse_header",
@@ -176,6 +184,68 @@ def prepare(text: str, source: str) -> Query:
         if getattr(part, "name", None) == "ServiceGraphPattern":
             raise InvalidInputError(f"{source}: SERVICE is refused: careerkg never queries other endpoints")
     return query
+
+
+class QueryLimitError(InvalidInputError):
+    """A query ran past its time limit or its answer passed the result cap."""
+
+
+@contextmanager
+def deadline(seconds: float | None, source: str) -> Iterator[None]:
+    """Stop the Python work inside the block after ``seconds`` with a :class:`QueryLimitError`.
+
+    rdflib evaluates queries in Python, so an alarm signal interrupts it. Only in the main thread of a
+    Unix process; elsewhere (or with no limit) the block runs unbounded."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise QueryLimitError(
+            f"{source}: the query ran past the time limit of {seconds:g} s and was stopped "
+            "(narrow it, add LIMIT, or allow more with --time-limit)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_size(count: int, cap: int | None, source: str, unit: str = "rows") -> None:
+    """Refuse an answer larger than ``cap`` (never cut it silently)."""
+    if cap and count > cap:
+        raise QueryLimitError(
+            f"{source}: the answer has {count:,} {unit}, more than the cap of {cap:,}; add LIMIT or narrow the "
+            "query (the cap is set with --max-results)"
+        )
+
+
+def json_solutions(body: bytes, source: str) -> tuple[list[str], list[dict[str, Node]]]:
+    """The variables and solutions of a W3C SPARQL JSON results document, with rdflib terms."""
+    try:
+        document = json.loads(body)
+        variables = [str(v) for v in document.get("head", {}).get("vars", [])]
+        rows = [{name: _json_term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UnreadableInputError(f"{source}: the answer is not SPARQL JSON results: {error}") from error
+    return variables, rows
+
+
+def _json_term(value: dict[str, Any]) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
 
 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:

@@ -100,3 +100,31 @@ def test_eligible_usage_errors(run_exe: RunExe, tmp_path: Path) -> None:
     assert graph_alone.returncode == 2 and "--graph goes with --endpoint" in graph_alone.stderr
     both = run_exe("eligible", "--store", str(tmp_path / "s"), "--endpoint", "http://127.0.0.1:9/query")
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_query_time_limit_stops_runaway_queries(run_exe: RunExe, tmp_path: Path) -> None:
+    """In memory (rdflib, stopped by an alarm) and in the store (Oxigraph, in a worker process that is killed)."""
+    import time
+
+    for where in ([], ["--store", str(tmp_path / "s")]):
+        began = time.monotonic()
+        done = run_exe("query", "-", "--time-limit", "2", *where, input=CROSS_PRODUCT)
+        took = time.monotonic() - began
+        assert done.returncode == 1, done.stderr
+        assert "ran past the time limit of 2 s" in done.stderr and "Traceback" not in done.stderr
+        assert done.stdout == ""
+        assert took < 60  # the unbounded query would run for hours
+
+
+def test_query_result_cap_refuses_large_answers(run_exe: RunExe, tmp_path: Path) -> None:
+    for where in ([], ["--store", str(tmp_path / "s")]):
+        done = run_exe("query", "-", "--max-results", "100", *where, input="SELECT * WHERE { ?s ?p ?o }")
+        assert done.returncode == 1 and "more than" in done.stderr and "100" in done.stderr and "cap" in done.stderr
+        assert done.stdout == ""
+        small = run_exe("query", "-", "--max-results", "100", *where, input="SELECT * WHERE { ?s ?p ?o } LIMIT 100")
+        assert small.returncode == 0 and "(100 rows)" in small.stdout
+        graph = run_exe("query", "-", "--max-results", "10", *where, input="CONSTRUCT WHERE { ?s ?p ?o }")
+        assert graph.returncode == 1 and "triples" in graph.stderr
