@@ -82,8 +82,12 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     result = ProfileInputs()
     for name in names:
         try:
-            source = ProfileInput("-", sys.stdin.buffer.read()) if name == "-" else ProfileInput.from_path(name)
-            result.sets.append(read_profiles(source, terms, fmt))
+            source = ProfileInput.from_stream("-", sys.stdin.buffer) if name == "-" else ProfileInput.from_path(name)
+            profiles = read_profiles(source, terms, fmt)
+            result.sets.append(profiles)
+            for problem in profiles.problems:  # records skipped; the rest of the input is used
+                click.echo(f"Error: {problem}", err=True)
+                result.unreadable += 1
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
             result.unreadable += 1

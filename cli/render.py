@@ -42,4 +42,6 @@ def violation_line(profile: str, violation: Violation, location: str | None = No
     """One readable line for a shape violation: profile (and where it was read), property, value, message."""
     where = f" ({location})" if location else ""
     value = violation.value if violation.value is not None else "(none)"
+    if len(value) > 80:  # an absurd value is named, not printed whole
+        value = value[:60] + f"... ({len(value):,} characters)"
     return f"invalid profile {profile}{where}: {short(violation.path)} = {value}: {violation.message}"

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from careerkg.compiled import Facts, Term
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import ProfileInput, read_profiles, record_facts
+from careerkg.profiles import ProfileInput, parse_json, read_profiles, record_facts
 from careerkg.terms import TermIndex
 
 __all__ = ["Item", "ParsedChunk", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
@@ -34,6 +34,8 @@ class Item:
 
     location: str
     line: bytes | None = None
+    #: a record that could not be read, reported in its place
+    error: str | None = None
     profile: str | None = None
     facts: Facts | None = None
     others: dict[Term, set[Term]] = field(default_factory=dict)
@@ -67,12 +69,12 @@ def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str |
     """The items of one input. JSON Lines are streamed (``stream`` is read line by line); any other input is
     read whole and parsed here (raising :class:`UnreadableInputError` if it cannot be)."""
     if is_json_lines(name, fmt) and stream is not None:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                yield Item(f"{name}:{number}", line=line)
+        yield from _json_lines(name, stream)
         return
-    source = ProfileInput(name, stream.read()) if stream is not None else ProfileInput.from_path(name)
+    source = ProfileInput.from_stream(name, stream) if stream is not None else ProfileInput.from_path(name)
     profiles = read_profiles(source, terms, None if fmt == "jsonl" else fmt)
+    for problem in profiles.problems:
+        yield Item(name, error=problem)
     from careerkg.engine import profile_facts
 
     facts, others = profile_facts(profiles)
@@ -80,13 +82,38 @@ def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str |
         yield Item(name, profile=subject, facts=profile_facts_, others=others)
 
 
+#: The longest JSON Lines record careerkg reads (bytes); a longer line is reported and skipped.
+MAX_RECORD_BYTES = 1024 * 1024
+
+
+def _json_lines(name: str, stream: BinaryIO) -> Iterator[Item]:
+    """One item per non-blank line, read with a bounded buffer: a huge line costs no more memory than
+    :data:`MAX_RECORD_BYTES`, and is reported in its place."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the record
+                line = stream.readline(MAX_RECORD_BYTES)
+            yield Item(f"{name}:{number}", error=f"{name}:{number}: record longer than {MAX_RECORD_BYTES:,} bytes")
+            continue
+        if line.strip():
+            yield Item(f"{name}:{number}", line=line)
+
+
 def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
     """Parse the raw records of a chunk (in a worker); keep the order of items."""
-    import json
 
     chunk = ParsedChunk()
     seen: dict[str, int] = {}
     for item in items:
+        if item.error is not None:
+            chunk.order.append(("error", len(chunk.errors)))
+            chunk.errors.append((len(chunk.order) - 1, item.error))
+            continue
         if item.line is None:
             assert item.profile is not None and item.facts is not None
             chunk.order.append(("profile", len(chunk.profiles)))
@@ -99,10 +126,7 @@ def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
                 text = item.line.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise UnreadableInputError(f"{item.location}: not UTF-8 text (byte {error.start})") from error
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise UnreadableInputError(f"{item.location}: invalid JSON: {error.msg}") from error
+            record = parse_json(text, item.location)
             profile, facts, others = record_facts(record, item.location, terms, seen)
         except UnreadableInputError as error:
             chunk.order.append(("error", len(chunk.errors)))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from careerkg import bundled
@@ -27,6 +29,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 __all__ = [
     "CONTEXT_IRI",
+    "MAX_JSON_DEPTH",
+    "max_input_bytes",
+    "parse_json",
+    "refuse_xml_declarations",
     "ProfileInput",
     "ProfileSet",
     "profile_subjects",
@@ -36,6 +42,66 @@ __all__ = [
 
 #: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
 CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
+
+#: The most bytes careerkg reads of one whole-document input (JSON Lines are streamed and have no such cap);
+#: CAREERKG_MAX_INPUT_BYTES changes it.
+DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+#: The deepest nesting of JSON arrays and objects a profile document may have (a profile needs three or four).
+MAX_JSON_DEPTH = 64
+
+
+def max_input_bytes() -> int:
+    value = os.environ.get("CAREERKG_MAX_INPUT_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_INPUT_BYTES
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, where: str) -> Any:
+    """Parse JSON text, with one clear :class:`UnreadableInputError` for anything wrong: bad syntax (with
+    the line), NaN or Infinity (not JSON), or nesting deeper than :data:`MAX_JSON_DEPTH`."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        line = f":{error.lineno}" if ":" not in where.rsplit("/", 1)[-1] else ""
+        raise UnreadableInputError(f"{where}{line}: invalid JSON: {error.msg}") from error
+    except ValueError as error:
+        raise UnreadableInputError(f"{where}: invalid JSON: {error}") from error
+    except RecursionError as error:
+        raise UnreadableInputError(f"{where}: JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)") from error
+    _check_depth(value, where)
+    return value
+
+
+def _check_depth(value: Any, where: str) -> None:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise UnreadableInputError(f"{where}: JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)")
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!(ENTITY|DOCTYPE)\b")
+
+
+def refuse_xml_declarations(data: bytes, name: str) -> None:
+    """RDF/XML with a DOCTYPE or entity declarations is refused: entities can expand exponentially ("billion
+    laughs") or point at files and URLs, and careerkg's profiles never need them."""
+    match = _ENTITY_DECLARATION.search(data)
+    if match:
+        line = data.count(b"\n", 0, match.start()) + 1
+        raise UnreadableInputError(
+            f"{name}:{line}: RDF/XML with a DOCTYPE or entity declarations is refused (entities can expand "
+            "without bound or reach files and the network); write the IRIs out in full, or use Turtle"
+        )
+
 
 _RDF_SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson", ".jsonld"}
@@ -51,10 +117,24 @@ class ProfileInput:
 
     @classmethod
     def from_path(cls, path: str | Path) -> ProfileInput:
+        limit = max_input_bytes()
         try:
-            return cls(str(path), Path(path).read_bytes())
+            with open(path, "rb") as stream:
+                return cls.from_stream(str(path), stream, limit)
         except OSError as error:
             raise UnreadableInputError(f"{path}: cannot read: {error.strerror or error}") from error
+
+    @classmethod
+    def from_stream(cls, name: str, stream: BinaryIO, limit: int | None = None) -> ProfileInput:
+        """Read a whole input, refusing one larger than ``limit`` bytes (default: :func:`max_input_bytes`)."""
+        limit = limit or max_input_bytes()
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise UnreadableInputError(
+                f"{name}: larger than {limit:,} bytes, the most careerkg reads of one document; give many "
+                "profiles as JSON Lines (.jsonl), which stream, or raise CAREERKG_MAX_INPUT_BYTES"
+            )
+        return cls(name, data)
 
     @property
     def suffix(self) -> str:
@@ -67,11 +147,14 @@ class ProfileSet:
 
     graph: Graph = field(default_factory=lambda: bind_prefixes(Graph()))
     order: list[URIRef | BNode] = field(default_factory=list)
+    #: Records of the input that could not be read and were skipped, one message each (``file:line: ...``).
+    problems: list[str] = field(default_factory=list)
 
     def add(self, other: ProfileSet) -> None:
         self.graph += other.graph
         known = set(self.order)
         self.order += [p for p in other.order if p not in known]
+        self.problems += other.problems
 
 
 @lru_cache(maxsize=1)
@@ -151,43 +234,54 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
     return doc
 
 
-def _json_records(source: ProfileInput, text: str) -> list[tuple[str, Any]]:
-    """(location, JSON value) pairs: one for a JSON document, one per line for JSON Lines."""
+def _json_records(source: ProfileInput, text: str) -> tuple[list[tuple[str, Any]], bool]:
+    """(location, value) pairs and whether they are lines: one parsed value for a JSON document, or each
+    line's text (parsed later, one by one, so that one bad line spoils only itself) for JSON Lines."""
     stripped = text.lstrip()
     try:
-        return [(source.name, json.loads(text))]
-    except json.JSONDecodeError as error:
-        if not stripped.startswith("{") or source.suffix == ".jsonld":
-            raise UnreadableInputError(f"{source.name}:{error.lineno}: invalid JSON: {error.msg}") from error
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source.name}:{number}"
-        try:
-            records.append((where, json.loads(line)))
-        except json.JSONDecodeError as error:
-            raise UnreadableInputError(f"{where}: invalid JSON: {error.msg}") from error
-    return records
+        return [(source.name, parse_json(text, source.name))], False
+    except UnreadableInputError:
+        if not stripped.startswith("{") or source.suffix == ".jsonld" or "\n" not in stripped.rstrip():
+            raise
+    lines = [(f"{source.name}:{number}", line) for number, line in enumerate(text.splitlines(), start=1)]
+    return [(where, line) for where, line in lines if line.strip()], True
 
 
-def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph) -> list[str]:
-    """Parse the JSON records into ``graph``; return their ``@id``s in input order."""
+def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph, problems: list[str]) -> list[str]:
+    """Parse the JSON records into ``graph``; return their ``@id``s in input order. A record that cannot be
+    read (bad JSON on its line, not a profile, a repeated ``@id``) is skipped with a message in ``problems``."""
     seen: dict[str, int] = {}
     ids: list[str] = []
-    for where, value in _json_records(source, text):
-        items = value if isinstance(value, list) else [value]
+    first_seen: dict[str, str] = {}
+    records, lines = _json_records(source, text)
+    for where, value in records:
+        try:
+            if lines:  # JSON Lines: each line parsed on its own
+                value = parse_json(str(value), where)
+            items = value if isinstance(value, list) else [value]
+        except UnreadableInputError as error:
+            problems.append(str(error))
+            continue
         for index, item in enumerate(items):
             location = f"{where}[{index}]" if isinstance(value, list) else where
-            record = _plain_record(item, location, terms, seen)
-            if isinstance(record.get("@id"), str):
-                ids.append(record["@id"])
             try:
-                graph.parse(data=json.dumps(record), format="json-ld")
-            except UnreadableInputError:
-                raise
-            except Exception as error:  # rdflib's JSON-LD errors have no common base class
-                raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
+                record = _plain_record(item, location, terms, seen)
+                iri = record.get("@id")
+                if isinstance(iri, str) and iri in first_seen:
+                    raise UnreadableInputError(
+                        f"{location}: the profile {iri} appears again (first at {first_seen[iri]}); "
+                        "give each person one record (this one is skipped)"
+                    )
+                try:
+                    graph.parse(data=json.dumps(record), format="json-ld")
+                except Exception as error:  # rdflib's JSON-LD errors have no common base class
+                    raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
+            except UnreadableInputError as error:
+                problems.append(str(error))
+                continue
+            if isinstance(iri, str):
+                first_seen[iri] = location
+                ids.append(iri)
     return ids
 
 
@@ -215,9 +309,12 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         fmt = "json" if source.suffix in _JSON_SUFFIXES or _looks_like_json(text) else "turtle"
     graph = bind_prefixes(Graph())
     ids: list[str] = []
+    problems: list[str] = []
     if fmt in {"json", "json-ld"}:
-        ids = _parse_json(source, text, terms, graph)
+        ids = _parse_json(source, text, terms, graph, problems)
     else:
+        if fmt == "xml":
+            refuse_xml_declarations(source.data, source.name)
         try:
             graph.parse(data=text, format=fmt)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
@@ -228,13 +325,17 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
     found = profile_subjects(graph)
     if not found:
+        if problems:
+            raise UnreadableInputError(
+                "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+            )
         raise UnreadableInputError(
             f"{source.name}: no profile found (a profile is a ck:Profile or has a ck:currentRole)"
         )
     # JSON records keep their input order; RDF graphs have none, so their profiles come sorted by IRI.
     position = {iri: index for index, iri in enumerate(ids)}
     found.sort(key=lambda p: (position.get(str(p), len(position)), str(p)))
-    return ProfileSet(graph, found)
+    return ProfileSet(graph, found, problems)
 
 
 def profile_subjects(graph: Graph) -> list[URIRef | BNode]:

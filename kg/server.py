@@ -147,17 +147,19 @@ class Service:
             raise RequestProblem(400, str(error)) from error
 
     def eligible(self, body: bytes, content_type: str | None, explain: bool) -> tuple[int, Any]:
-        evaluation = self.engine.evaluate(self._profiles(body, content_type))
-        return _with_violations(eligible_report(evaluation.assessments, explain), evaluation.invalid)
+        profiles = self._profiles(body, content_type)
+        evaluation = self.engine.evaluate(profiles)
+        return _with_problems(eligible_report(evaluation.assessments, explain), evaluation.invalid, profiles.problems)
 
     def gaps(self, body: bytes, content_type: str | None, target: str | None) -> tuple[int, Any]:
         try:
             target_iri = self.engine.terms.role(target) if target else None
         except CareerkgError as error:
             raise RequestProblem(400, f"target: {error}") from error
-        evaluation = self.engine.evaluate(self._profiles(body, content_type))
+        profiles = self._profiles(body, content_type)
+        evaluation = self.engine.evaluate(profiles)
         report = [data for _, _, data in gaps_report(evaluation.assessments, self.engine.catalogue, target_iri)]
-        return _with_violations(report, evaluation.invalid)
+        return _with_problems(report, evaluation.invalid, profiles.problems)
 
     def validate(self, body: bytes, content_type: str | None) -> tuple[int, Any]:
         from careerkg.validation import validate_profiles
@@ -165,21 +167,33 @@ class Service:
         profiles = self._profiles(body, content_type)
         with self._validate_lock:  # pySHACL is not known to be thread-safe
             report = validate_profiles(profiles.graph)
+        if profiles.problems:
+            return 400, {"error": _unreadable(profiles.problems), "unreadable": profiles.problems,
+                         **validation_report(report)}  # fmt: skip
         return 200, validation_report(report)
 
 
-def _with_violations(results: list[dict[str, Any]], invalid: dict[str, Any]) -> tuple[int, Any]:
-    """200 and the command line's JSON when every profile is valid; otherwise 422 with the violations and,
-    under ``results``, the answers for the valid profiles (nothing good is lost)."""
-    if not invalid:
+def _unreadable(problems: list[str]) -> str:
+    return f"{len(problems)} record{'s' if len(problems) != 1 else ''} of the body could not be read and were skipped"
+
+
+def _with_problems(results: list[dict[str, Any]], invalid: dict[str, Any], problems: list[str]) -> tuple[int, Any]:
+    """200 and the command line's JSON when every profile was read and is valid. Otherwise 400 (records
+    that could not be read) or 422 (profiles that fail the shapes), with ``unreadable`` and ``violations``
+    and, under ``results``, the answers for the good profiles next to them: nothing good is lost."""
+    if not invalid and not problems:
         return 200, results
     violations = [violation_json(v) for vs in invalid.values() for v in vs]
     count = len(invalid)
-    return 422, {
-        "error": f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer",
-        "violations": violations,
-        "results": results,
-    }
+    error = f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer"
+    if problems:
+        error = _unreadable(problems) + (f"; {error}" if invalid else "")
+    body: dict[str, Any] = {"error": error}
+    if problems:
+        body["unreadable"] = problems
+    body["violations"] = violations
+    body["results"] = results
+    return (400 if problems else 422), body
 
 
 async def _body(request: Request, limit: int) -> bytes:

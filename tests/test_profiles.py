@@ -118,7 +118,15 @@ def test_nested_remote_contexts_are_refused() -> None:
         ("p.json", b"", "empty input"),
         ("p.json", b"   \n", "empty input"),
         ("p.json", b'{"currentRole": ', "p.json:1: invalid JSON"),
-        ("p.jsonl", b'{"currentRole": "PM"}\n{"currentRole": \n', "p.jsonl:2: invalid JSON"),
+        ("p.jsonl", b'{"currentRole": \n{"currentRole": \n', "p.jsonl:1: invalid JSON"),
+        ("p.json", b"[" * 100 + b"]" * 100, "nested too deeply"),
+        ("p.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        ("p.json", b'{"currentRole": "PM", "yearsInRole": NaN}', "NaN is not a JSON number"),
+        (
+            "p.rdf",
+            b'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY a "b">]>\n<rdf:RDF/>',
+            "p.rdf:2: RDF/XML with a",
+        ),
         ("p.ttl", b"<a> <b> .", "p.ttl: not valid turtle"),
         ("p.rdf", b"<rdf:RDF", "p.rdf: not valid xml"),
         ("p.json", b"\xff\xfe\x00garbage", "not UTF-8"),
@@ -129,6 +137,22 @@ def test_nested_remote_contexts_are_refused() -> None:
 def test_unreadable_input_names_the_input_and_the_problem(name: str, data: bytes, expected: str) -> None:
     with pytest.raises(UnreadableInputError, match=expected.replace(".", r"\.")):
         read(name, data)
+
+
+def test_a_bad_record_is_skipped_and_the_good_ones_kept() -> None:
+    data = (
+        b'{"@id": "https://example.org/a", "currentRole": "PM"}\n{"currentRole": \n[1]\n'
+        b'{"@id": "https://example.org/a", "currentRole": "CEO"}\n'
+        b'{"@id": "https://example.org/b", "currentRole": "PM"}\n'
+    )
+    profiles = read_profiles(ProfileInput("p.jsonl", data), TermIndex.from_graph(knowledge_graph(axioms=False)))
+    assert [str(p) for p in profiles.order] == ["https://example.org/a", "https://example.org/b"]
+    assert len(profiles.problems) == 3
+    assert profiles.problems[0].startswith("p.jsonl:2: invalid JSON")
+    assert profiles.problems[1].startswith("p.jsonl:3") and "expected a JSON object" in profiles.problems[1]
+    assert profiles.problems[2].startswith(
+        "p.jsonl:4: the profile https://example.org/a appears again (first at p.jsonl:1)"
+    )
 
 
 def test_missing_file() -> None:

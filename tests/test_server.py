@@ -34,7 +34,7 @@ from openapi_spec_validator import validate as validate_openapi
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
 RunExe = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -290,7 +290,7 @@ def test_sparqlwrapper_construct_parses_into_rdflib(careerkg_server: RunningServ
     assert str(graph.value(URIRef(COO), RDFS.label)) == "chief operating officer"
 
 
-@pytest.mark.parametrize("request_method", ["urlencoded", POSTDIRECTLY])
+@pytest.mark.parametrize("request_method", [URLENCODED, POSTDIRECTLY])
 def test_sparqlwrapper_post(careerkg_server: RunningServer, request_method: str) -> None:
     endpoint = wrapper(careerkg_server, ROLE_QUERY, JSON)
     endpoint.setMethod(POST)
@@ -365,6 +365,15 @@ def test_construct_in_every_rdf_syntax(client: httpx.Client) -> None:
         assert isomorphic(graph, reference), accept
 
 
+@pytest.mark.parametrize("accept", list(GRAPH_TYPES))
+def test_empty_construct_is_an_empty_graph(client: httpx.Client, accept: str) -> None:
+    query = f"CONSTRUCT WHERE {{ <{PEOPLE}nobody> ?p ?o }}"
+    response = sparql(client, query, accept)
+    assert response.status_code == 200, response.text
+    assert media_type(response) == accept
+    assert len(Graph().parse(data=response.text, format=GRAPH_TYPES[accept])) == 0
+
+
 def test_construct_default_is_turtle_and_describe_works(client: httpx.Client) -> None:
     response = sparql(client, ROLE_GRAPH_QUERY)
     assert response.status_code == 200 and media_type(response) == "text/turtle"
@@ -428,7 +437,9 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
         ("SERVICE",),
     ),
     "syntax error": (_post_form(query="SELEC ?r WHERE { ?r a ?c "), 400, ("syntax",)),
-    "default-graph-uri": (_post_form(query=ROLE_QUERY, **{"default-graph-uri": "http://e.org/g"}), 400, ("default-graph-uri",)),
+    "default-graph-uri": (
+        _post_form(query=ROLE_QUERY, **{"default-graph-uri": "http://e.org/g"}), 400, ("default-graph-uri",)
+    ),
     "named-graph-uri in GET": (
         {"method": "GET", "params": {"query": ROLE_QUERY, "named-graph-uri": "http://e.org/g"}},
         400,
@@ -444,7 +455,8 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
     "nothing acceptable": ({"method": "GET", "params": {"query": ROLE_QUERY}, "headers": {"Accept": "*/*;q=0"}},
                            406, ("application/sparql-results+json",)),
     "query sent as JSON": (
-        {"method": "POST", "content": json.dumps({"query": ROLE_QUERY}), "headers": {"Content-Type": "application/json"}},
+        {"method": "POST", "content": json.dumps({"query": ROLE_QUERY}),
+         "headers": {"Content-Type": "application/json"}},
         415,
         ("application/sparql-query",),
     ),
@@ -853,6 +865,8 @@ def test_concurrent_requests_all_get_the_right_answers(
         for case in set(cases)
     }
     accepts = list(RESULT_TYPES)[:4] * 4  # 16
+    # distinct texts, so that each request parses its query (the parsed forms are cached)
+    texts = [f"{ROLE_QUERY} LIMIT {100 + i}" for i in range(len(accepts))]
 
     async def run_all() -> tuple[list[httpx.Response], list[httpx.Response]]:
         limits = httpx.Limits(max_connections=64)
@@ -866,7 +880,10 @@ def test_concurrent_requests_all_get_the_right_answers(
                 )
                 for name, explain in cases
             ]
-            queries = [http.post("/sparql", data={"query": ROLE_QUERY}, headers={"Accept": a}) for a in accepts]
+            queries = [
+                http.post("/sparql", data={"query": text}, headers={"Accept": accept})
+                for text, accept in zip(texts, accepts, strict=True)
+            ]
             answers = await asyncio.gather(*eligible, *queries)
         return list(answers[: len(cases)]), list(answers[len(cases) :])
 
