@@ -162,7 +162,11 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. The process is offline from here on (see :mod:`careerkg.offline`):
+    only --endpoint and `careerkg serve` open the connections they are asked for."""
+    from careerkg.offline import enforce
+
+    enforce()
     try:
         cli(prog_name="careerkg")
     except BrokenPipeError:

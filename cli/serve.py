@@ -96,11 +96,13 @@ def serve(
       curl -H 'Content-Type: application/json' --data @examples/ada.json 'http://127.0.0.1:8000/eligible?explain=true'
     """
     import uvicorn
-    from careerkg import __version__
+    from careerkg import __version__, offline
     from careerkg.query_pool import QueryPool
     from careerkg.server import Limits, Service, create_app
     from careerkg.store import PersistentStore
 
+    if offline.enforced():
+        offline.allow_host(host)  # the server's own listening address (it never connects anywhere)
     _check_port(host, port)
     engine = settings.engine
     with ExitStack() as stack:

@@ -56,6 +56,10 @@ class SparqlEndpoint:
         self.url = check_url(url)
         self.graph = check_graph_iri(graph) if graph else None
         self.timeout = timeout
+        from careerkg import offline
+
+        if offline.enforced():
+            offline.allow_url(self.url)  # the one address the user asked careerkg to reach
 
     # -- transport ---------------------------------------------------------------------------------------
 

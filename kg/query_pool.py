@@ -89,6 +89,9 @@ def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int, binding
 def _worker(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only, then answer queries until the pipe closes."""
     import pyoxigraph as ox
+    from careerkg.offline import enforce
+
+    enforce()  # a worker never needs the network
 
     store = ox.Store.read_only(store_path)
     while True:
