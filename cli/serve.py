@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
-from careerkg.cli.app import Settings, pass_settings
+from careerkg.cli.app import Settings, UnreadableCommandError, pass_settings
 from careerkg.cli.eligible import report_invalid
 from careerkg.cli.inputs import profile_format_option, read_inputs
 from careerkg.rdfio import without_subjects
@@ -27,7 +27,7 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as error:
-            raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+            raise UnreadableCommandError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
 
 
 @click.command()
@@ -125,10 +125,11 @@ def serve(
             if evaluation.invalid:
                 click.echo(f"careerkg: {len(evaluation.invalid)} invalid profile(s) not loaded (see above)", err=True)
         held = store.select("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p <https://w3id.org/careerkg#currentRole> ?r }")
+        triples = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         facts = {
             "version": __version__,
             "reasoner": engine.reasoner_name,
-            "triples": len(store),
+            "triples": int(str(triples[0]["n"])),
             "profiles": int(str(held[0]["n"])) if held else 0,
             "profilesLoadedNow": loaded,
             "timeLimitSeconds": time_limit,

@@ -164,7 +164,9 @@ def _context() -> dict[str, Any]:
 
 
 def _check_contexts(value: Any, where: str) -> Any:
-    """Replace careerkg's published context IRI with the bundled context; refuse any other remote context."""
+    """A context made local: careerkg's published context IRI becomes the bundled context, and any other
+    remote reference, at any depth (a context IRI, ``@import``, a scoped ``@context`` inside a term
+    definition), is refused, so the JSON-LD processor never has anything to fetch."""
     if isinstance(value, str):
         if value == CONTEXT_IRI:
             return _context()
@@ -173,7 +175,26 @@ def _check_contexts(value: Any, where: str) -> Any:
         )
     if isinstance(value, list):
         return [_check_contexts(item, where) for item in value]
+    if isinstance(value, dict):
+        local: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "@import":
+                if item != CONTEXT_IRI:
+                    raise UnreadableInputError(
+                        f"{where}: remote JSON-LD @import {item!r} is not fetched (careerkg works offline)"
+                    )
+                local = {**_context(), **local}
+            elif key == "@context" or isinstance(item, dict):
+                local[key] = _check_contexts(item, where) if key == "@context" else _scoped(item, where)
+            else:
+                local[key] = item
+        return local
     return value
+
+
+def _scoped(definition: dict[str, Any], where: str) -> dict[str, Any]:
+    """A term definition, with its scoped ``@context`` (if any) made local."""
+    return {key: _check_contexts(item, where) if key == "@context" else item for key, item in definition.items()}
 
 
 def _local_contexts(value: Any, where: str) -> Any:
@@ -306,7 +327,12 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
     fmt = fmt or _RDF_SUFFIXES.get(source.suffix)
     if fmt is None:
-        fmt = "json" if source.suffix in _JSON_SUFFIXES or _looks_like_json(text) else "turtle"
+        if source.suffix in _JSON_SUFFIXES or _looks_like_json(text):
+            fmt = "json"
+        elif text.lstrip().startswith(("<?xml", "<rdf:RDF", "<!DOCTYPE")):
+            fmt = "xml"
+        else:
+            fmt = "turtle"
     graph = bind_prefixes(Graph())
     ids: list[str] = []
     problems: list[str] = []
@@ -318,8 +344,11 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         try:
             graph.parse(data=text, format=fmt)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
+            bad_syntax = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^", str(error), re.DOTALL)
             if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input
                 first = "unexpected end of input (is the last statement missing its final '.'?)"
+            elif bad_syntax:  # rdflib's Turtle/N-Triples message: keep the line and the reason, not its dump
+                first = f"line {bad_syntax.group(1)}: {bad_syntax.group(2)}"
             else:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,6 +87,20 @@ def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int, binding
     return bytes(result.serialize(format=getattr(ox.QueryResultsFormat, fmt)))
 
 
+def oxigraph_syntax_message(message: str) -> str:
+    """Oxigraph's parse error in one readable line: where, and the reason when it gives one in words (its
+    list of expected characters is left out)."""
+    head, _, expected = message.partition(": expected one of ")
+    if not expected:
+        return " ".join(message.split())[:300]
+    parts = [part.strip() for part in re.split(r",\s*", " ".join(expected.split()))]
+    reasons = [p for p in parts if " " in p and not p.startswith(("[", "'", '"', "|"))]
+    if reasons:
+        return f"{head}: {'; '.join(reasons)}"
+    tokens = [p for p in parts if p.startswith('"') and p.endswith('"')][:10]
+    return f"{head}: expected one of {', '.join(tokens)}" if tokens else head
+
+
 def _worker(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only, then answer queries until the pipe closes."""
     import pyoxigraph as ox
@@ -104,7 +119,7 @@ def _worker(store_path: str, conn: Connection) -> None:
         except _TooLarge:
             reply = ("too-large", cap)
         except SyntaxError as error:
-            reply = ("syntax", str(error))
+            reply = ("syntax", oxigraph_syntax_message(str(error)))
         except Exception as error:  # reported to the client as a 500, with its message
             reply = ("error", f"{type(error).__name__}: {error}")
         conn.send(reply)

@@ -250,6 +250,11 @@ def _json_term(value: dict[str, Any]) -> Node:
 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:
     """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution)."""
+    if any(getattr(part, "name", None) == "Graph" for part in _walk(query.algebra)):
+        raise InvalidInputError(
+            "GRAPH needs named graphs, and careerkg's in-memory graph has none (everything is in the default "
+            "graph): drop GRAPH, or run the query in a store (--store PATH) or a server (--endpoint URL)"
+        )
     return graph.query(query, initBindings=dict(bindings or {}))
 
 

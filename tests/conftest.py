@@ -113,7 +113,11 @@ class RunningServer:
         self.base = f"http://127.0.0.1:{port}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(); a pipe nobody reads could fill up
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
-        wait_until_up(self.base + ready_path, self.process, self.log)
+        try:
+            wait_until_up(self.base + ready_path, self.process, self.log)
+        except BaseException:
+            self.stop()
+            raise
 
     def output(self) -> str:
         self.log.seek(0)
