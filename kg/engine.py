@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from careerkg import reasoner_names
 from careerkg.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend, facts_to_graph
@@ -105,9 +105,16 @@ class Engine:
         return OwlrlBackend(axioms, list(prepared.rules))
 
     def validate(self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]]) -> dict[str, list[Violation]]:
-        """Violations per invalid profile (compiled shapes; pySHACL when the shapes cannot be compiled)."""
-        shapes = self.prepared.shapes
+        """Violations per invalid profile (compiled shapes; pySHACL when the shapes cannot be compiled). A
+        profile whose identifier or statements are not well-formed IRIs is invalid too: RDF parsers let some
+        through (JSON-LD takes any string as an @id), but no store or reasoner should be given them."""
         bad: dict[str, list[Violation]] = {}
+        for subject, facts in profiles.items():
+            malformed = _malformed_iris(subject, facts)
+            if malformed:
+                bad[subject] = malformed
+        profiles = {s: f for s, f in profiles.items() if s not in bad}
+        shapes = self.prepared.shapes
         if shapes is not None:
             for subject, facts in profiles.items():
                 found = shapes.validate(subject, facts, others)
@@ -150,3 +157,32 @@ class Engine:
             for profile, facts in evaluation.derived.items():
                 derived.setdefault(profile, set()).update(facts)
         return Evaluation(tuple(assessments), invalid, derived)
+
+
+@lru_cache(maxsize=4096)
+def _well_formed(iri: str) -> bool:
+    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes)."""
+    if iri.startswith("_:"):
+        return True
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
+    found = []
+    if not _well_formed(subject):
+        found.append(Violation(subject, None, subject, "The profile's identifier (@id) is not a valid IRI.",
+                               "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
+    for p, o in facts:
+        if not _well_formed(p):
+            found.append(Violation(subject, p, None, f"The property {p!r} is not a valid IRI.", "Violation",
+                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
+        elif type(o) is str and not _well_formed(o):
+            found.append(Violation(subject, p, o, "The value is not a valid IRI.", "Violation",
+                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
+    return found
