@@ -30,7 +30,10 @@ def _error(description: str) -> dict[str, Any]:
 
 
 _INPUT_ERRORS = {
-    "400": _error("The body cannot be read as a profile (the message names the problem and where)."),
+    "400": _error(
+        "The body, or some records in it, cannot be read (the message names the problem and where); when "
+        "some records were read, `unreadable` lists the others and `results` holds the answers for the good ones."
+    ),
     "413": _error("The body is larger than the server's limit."),
     "415": _error("The Content-Type is not a profile format careerkg reads."),
 }

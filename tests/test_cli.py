@@ -77,7 +77,20 @@ ROLE_CODES = {
     "BusinessDevelopmentManager": ("2434", "11-2022.00"),
     "StrategyManager": ("1213", "13-1111.00"),
 }
-COMMANDS = ["eligible", "gaps", "path", "validate", "query", "queries", "roles", "skills", "graph", "export"]
+COMMANDS = [
+    "eligible",
+    "gaps",
+    "path",
+    "validate",
+    "query",
+    "queries",
+    "roles",
+    "skills",
+    "graph",
+    "export",
+    "serve",
+    "push",
+]
 
 
 def ck(local: str) -> str:

@@ -1,0 +1,776 @@
+"""Hostile input, end to end: every profile command and HTTP endpoint against input built to break it.
+
+The contract: bad input gets one clear line on stderr naming the input (its path, ``-`` or ``request body``, and
+the line where known), exit code 2 when it cannot be read and 1 when it was read but is invalid (the shapes,
+a refused query), never a Python traceback nor an "internal error" (exit 70), and in batches the good records
+are still answered. Covered here, through ``eligible``, ``gaps``, ``validate``, ``path --profile`` and
+``query eligible --profile`` (files and standard input) and through ``POST /eligible`` and ``/validate``:
+
+- empty and whitespace-only input; binary bytes; non-UTF-8 (Latin-1) text;
+- truncated or malformed Turtle, JSON, JSON Lines, RDF/XML and N-Triples;
+- wrong datatypes, unknown roles and skills, negative and absurd numbers (exit 1 with the shape's message);
+- the same ``@id`` twice in one document (the second skipped, with its location) and in two files (both kept);
+- JSON nested 100 and 100,000 levels deep; a JSON Lines record over 1 MiB; a document over
+  ``CAREERKG_MAX_INPUT_BYTES``; NaN and Infinity;
+- 200,000 JSON Lines records with one broken line in the middle, over two worker processes;
+- RDF/XML with entity declarations (billion laughs, an external SYSTEM entity, an external DTD);
+- SPARQL syntax errors, updates, unknown query names, missing ``.rq`` files (in memory, ``--store``, ``/sparql``);
+- a batch mixing a good, an unreadable, an invalid and a missing file;
+- ``export -o`` interrupted by SIGINT or failing: the old file or the whole new one, never a partial one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from subprocess import CompletedProcess
+from typing import Any
+
+import httpx
+import pytest
+from conftest import RunningServer
+from rdflib import Graph
+
+RunExe = Callable[..., CompletedProcess[str]]
+CK = "https://w3id.org/careerkg#"
+P = "https://example.org/hostile/"
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def nonblank(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def assert_no_crash(done: CompletedProcess[str]) -> None:
+    """No traceback, no "internal error", not exit 70: whatever the input, careerkg must not crash."""
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "internal error" not in done.stderr, done.stderr
+    assert done.returncode != 70, done.stderr
+
+
+def one_error_line(done: CompletedProcess[str]) -> str:
+    """The single line on stderr (failing when there is none, or more than one)."""
+    lines = nonblank(done.stderr)
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{done.stderr}"
+    return lines[0]
+
+
+def jsonl_profiles(stdout: str) -> list[tuple[str, str]]:
+    """(profile, currentRole) of each JSON Lines answer on stdout, in order."""
+    return [(data["profile"], data["currentRole"]) for data in map(json.loads, nonblank(stdout))]
+
+
+def record(key: str, **fields: Any) -> dict[str, Any]:
+    """A valid profile that is eligible for some moves (so that every command has answers to print)."""
+    base: dict[str, Any] = {"@id": P + key, "currentRole": "ProductManager", "yearsInRole": 5, "productsManaged": 3,
+                            "skills": ["Coding", "Mentoring", "Research", "CustomerInsight"]}  # fmt: skip
+    return {**base, **fields}
+
+
+def nested(depth: int) -> str:
+    return json.dumps(record("deep"))[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.fixture()
+def run_raw(careerkg_exe: str) -> Callable[..., CompletedProcess[str]]:
+    """Run the console script with bytes on stdin and extra environment variables; output decoded as text."""
+
+    def run(
+        *args: str, input: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if k != "CAREERKG_DEBUG"} | (env or {})
+        done = subprocess.run(
+            [careerkg_exe, *args], input=input, capture_output=True, cwd=cwd, env=environment, timeout=300
+        )
+        out, err = (stream.decode("utf-8", "replace") for stream in (done.stdout, done.stderr))
+        return CompletedProcess(done.args, done.returncode, out, err)
+
+    return run
+
+
+#: How each profile command is run on one input (a path, or - for standard input).
+PROFILE_COMMANDS: dict[str, Callable[[str], list[str]]] = {
+    "eligible": lambda name: ["eligible", "--format", "jsonl", name],
+    "gaps": lambda name: ["gaps", "--format", "jsonl", name],
+    "validate": lambda name: ["validate", name],
+    "path": lambda name: ["path", "--profile", name, "VPOfProduct"],
+    "query": lambda name: ["query", "eligible", "--profile", name],
+}
+
+
+@pytest.fixture(scope="module")
+def roomy_server(start_careerkg_server: Callable[..., RunningServer]) -> RunningServer:
+    """A server whose body limit (4 MB) lets the 100,000-level JSON and the 1 MiB record reach the loaders."""
+    return start_careerkg_server("--max-body", "4000000", "--log-level", "warning")
+
+
+def post(server: RunningServer, endpoint: str, body: bytes, media_type: str) -> httpx.Response:
+    return httpx.post(server.base + endpoint, content=body, headers={"Content-Type": media_type}, timeout=120)
+
+
+# -- 1, 2, 3, 8, 9, 11: inputs that cannot be read at all ----------------------------------------------------------
+
+TURTLE_PREFIX = f"@prefix ck: <{CK}> .\n"
+RDF_XML_OPEN = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ck="https://w3id.org/careerkg#">\n'
+)
+RDF_XML_PROFILE = (
+    f'<rdf:Description rdf:about="{P}x"><ck:currentRole rdf:resource="{CK}ProductManager"/>'
+    "<ck:name>&e;</ck:name></rdf:Description>\n</rdf:RDF>\n"
+)
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY l0 "lol">\n'
+    + "".join(f' <!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">\n' for i in range(1, 10))
+    + ' <!ENTITY e "&l9;">\n]>\n'
+    + RDF_XML_OPEN
+    + RDF_XML_PROFILE
+)
+SYSTEM_ENTITY = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY e SYSTEM "file:///etc/passwd"> ]>\n'
+    + RDF_XML_OPEN
+    + RDF_XML_PROFILE
+)
+EXTERNAL_DTD = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
+    + RDF_XML_OPEN
+    + RDF_XML_PROFILE.replace("<ck:name>&e;</ck:name>", "")
+)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A whole input careerkg cannot read: its file name, bytes, media type, and what the message must say."""
+
+    name: str
+    data: bytes
+    says: str
+    media_type: str = "application/octet-stream"
+    #: what the message says when the format is guessed from the content (standard input, octet-stream)
+    sniffed_says: str | None = None
+
+
+UNREADABLE = [
+    Unreadable("empty.json", b"", "empty input", "application/json"),
+    Unreadable("blank.ttl", b"  \n\t \r\n   \n", "empty input", "text/turtle"),
+    Unreadable("random.bin", random.Random(20240601).randbytes(300), "not UTF-8"),
+    Unreadable(
+        "latin1.json",
+        json.dumps(record("rene", name="Ren\u00e9"), ensure_ascii=False).encode("latin-1"),
+        "not UTF-8",
+        "application/json",
+    ),
+    Unreadable(
+        "truncated.ttl",
+        (TURTLE_PREFIX + f"<{P}t> a ck:Profile ;\n  ck:currentRole ck:ProductManager ;\n  ck:yearsInRole 5").encode(),
+        "not valid turtle",
+        "text/turtle",
+    ),
+    Unreadable(
+        "malformed.ttl",
+        (TURTLE_PREFIX + f"\n<{P}t> ck:currentRole ck:ProductManager ;\n  ck:yearsInRole 5 5 .\n").encode(),
+        "line 4",
+        "text/turtle",
+    ),
+    Unreadable("truncated.json", json.dumps(record("t"))[:40].encode(), "invalid JSON", "application/json"),
+    Unreadable("scalar.json", b'"just a string"', "expected a JSON object", "application/json"),
+    Unreadable(
+        "truncated.rdf",
+        (
+            '<?xml version="1.0"?>\n' + RDF_XML_OPEN + f'<rdf:Description rdf:about="{P}x">'
+            f'<ck:currentRole rdf:resource="{CK}ProductManager"/>\n'
+        ).encode(),
+        "not valid xml",
+        "application/rdf+xml",
+    ),
+    Unreadable(
+        "truncated.nt",
+        f"<{P}a> <{CK}currentRole> <{CK}ProductManager>\n".encode(),
+        "not valid nt",
+        "application/n-triples",
+        sniffed_says="not valid turtle",
+    ),
+    Unreadable("deep-100.json", nested(100).encode(), "nested too deeply", "application/json"),
+    Unreadable("deep-100000.json", nested(100_000).encode(), "nested too deeply", "application/json"),
+    Unreadable(
+        "nan.json",
+        b'{"@id": "' + P.encode() + b'n", "currentRole": "ProductManager", "yearsInRole": NaN}',
+        "NaN is not a JSON number",
+        "application/json",
+    ),
+    Unreadable(
+        "infinity.json",
+        b'[{"@id": "' + P.encode() + b'i", "currentRole": "ProductManager", "productsManaged": Infinity}]',
+        "Infinity is not a JSON number",
+        "application/json",
+    ),
+    Unreadable("billion-laughs.rdf", BILLION_LAUGHS.encode(), "DOCTYPE or entity declarations", "application/rdf+xml"),
+    Unreadable("system-entity.rdf", SYSTEM_ENTITY.encode(), "DOCTYPE or entity declarations", "application/rdf+xml"),
+    Unreadable("external-dtd.rdf", EXTERNAL_DTD.encode(), "DOCTYPE or entity declarations", "application/rdf+xml"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    for case in UNREADABLE:
+        (folder / case.name).write_bytes(case.data)
+    return folder
+
+
+def test_the_binary_input_really_is_not_utf8() -> None:
+    data = next(case.data for case in UNREADABLE if case.name == "random.bin")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+
+
+@pytest.mark.parametrize("command", list(PROFILE_COMMANDS))
+@pytest.mark.parametrize("case", UNREADABLE, ids=lambda case: case.name)
+def test_unreadable_file(run_exe: RunExe, hostile_dir: Path, command: str, case: Unreadable) -> None:
+    done = run_exe(*PROFILE_COMMANDS[command](case.name), cwd=hostile_dir)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    line = one_error_line(done)
+    assert line.startswith(f"Error: {case.name}"), line
+    assert case.says in line, line
+    assert done.stdout == ""
+    assert "root:" not in done.stdout + done.stderr  # the SYSTEM entity's target is never read
+
+
+@pytest.mark.parametrize("command", ["eligible", "validate"])
+@pytest.mark.parametrize("case", UNREADABLE, ids=lambda case: case.name)
+def test_unreadable_stdin(run_raw: Callable[..., CompletedProcess[str]], command: str, case: Unreadable) -> None:
+    done = run_raw(*PROFILE_COMMANDS[command]("-"), input=case.data)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    line = one_error_line(done)
+    assert line.startswith("Error: -"), line
+    assert (case.sniffed_says or case.says) in line, line
+
+
+@pytest.mark.parametrize("endpoint", ["/eligible", "/validate"])
+@pytest.mark.parametrize("case", UNREADABLE, ids=lambda case: case.name)
+def test_unreadable_body(roomy_server: RunningServer, endpoint: str, case: Unreadable) -> None:
+    response = post(roomy_server, endpoint, case.data, case.media_type)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error.startswith("request body"), error
+    assert case.says in error, error
+    assert "\n" not in error
+    assert "root:" not in response.text
+
+
+def test_a_body_over_the_servers_limit_gets_413(careerkg_server: RunningServer) -> None:
+    body = nested(100_000).encode()  # 200 kB: over the session server's --max-body of 200,000 bytes
+    response = post(careerkg_server, "/eligible", body, "application/json")
+    assert response.status_code == 413, response.text
+    assert "larger than this server's limit of 200,000 bytes" in response.json()["error"]
+
+
+@pytest.mark.parametrize("where", ["eligible", "validate", "/eligible"])
+def test_malformed_pretty_printed_json_names_the_line_of_the_error(
+    run_exe: RunExe, careerkg_server: RunningServer, repo_root: Path, tmp_path: Path, where: str
+) -> None:
+    """examples/ada.json with the comma after "yearsInRole": 5 (line 5) left out: the error is on line 6."""
+    text = (repo_root / "examples" / "ada.json").read_text(encoding="utf-8")
+    broken = text.replace('"yearsInRole": 5,', '"yearsInRole": 5', 1)
+    assert broken != text
+    with pytest.raises(json.JSONDecodeError) as python_says:
+        json.loads(broken)
+    assert python_says.value.lineno == 6
+    if where.startswith("/"):
+        response = post(careerkg_server, where, broken.encode(), "application/json")
+        assert response.status_code == 400, response.text
+        line = response.json()["error"]
+        name = "request body"
+    else:
+        (tmp_path / "ada.json").write_text(broken, encoding="utf-8")
+        done = run_exe(*PROFILE_COMMANDS[where]("ada.json"), cwd=tmp_path)
+        assert_no_crash(done)
+        assert done.returncode == 2, done.stderr
+        line = one_error_line(done)
+        name = "ada.json"
+    assert f"{name}:6: invalid JSON: Expecting ',' delimiter" in line, line
+
+
+# -- 4, 5, 6: read, but invalid (the shapes say why) -------------------------------------------------------------
+
+#: name -> (the JSON fields that make the profile invalid, a phrase of the shape's message)
+INVALID: dict[str, tuple[str, str]] = {
+    "years-as-text": ('"yearsInRole": "five"', "Years in role must be a single number"),
+    "products-fraction": ('"productsManaged": 2.5', "Products managed must be a single whole number"),
+    "skills-a-number": ('"skills": 42', "skill is not one careerkg knows"),
+    "role-an-object": ('"currentRole": {"name": "product manager"}', "current role is not one careerkg knows"),
+    "role-a-list": ('"currentRole": ["ProductManager", "Founder"]', "exactly one current role"),
+    "unknown-role": ('"currentRole": "Astronaut"', "current role is not one careerkg knows"),
+    "unknown-skill": ('"skills": ["Juggling"]', "skill is not one careerkg knows"),
+    "years-negative": ('"yearsInRole": -1', "from 0 to 70"),
+    "years-1e308": ('"yearsInRole": 1e308', "from 0 to 70"),
+    "years-1e400": ('"yearsInRole": 1e400', "from 0 to 70"),  # JSON, but past a double: Infinity
+    "years-71": ('"yearsInRole": 71', "from 0 to 70"),
+    "years-boolean": ('"yearsInRole": true', "from 0 to 70"),
+    "products-1001": ('"productsManaged": 1001', "from 0 to 1000"),
+    "products-negative": ('"productsManaged": -3', "from 0 to 1000"),
+}
+
+
+def invalid_text(name: str) -> str:
+    fields = INVALID[name][0]
+    role = "" if '"currentRole"' in fields else '"currentRole": "ProductManager", '
+    return f'{{"@id": "{P}{name}", {role}{fields}}}'
+
+
+@pytest.fixture(scope="module")
+def invalid_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("invalid")
+    for name in INVALID:
+        (folder / f"{name}.json").write_text(invalid_text(name), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", list(PROFILE_COMMANDS))
+@pytest.mark.parametrize("name", list(INVALID))
+def test_invalid_profile(run_exe: RunExe, invalid_dir: Path, command: str, name: str) -> None:
+    done = run_exe(*PROFILE_COMMANDS[command](f"{name}.json"), cwd=invalid_dir)
+    assert_no_crash(done)
+    assert done.returncode == 1, done.stdout + done.stderr
+    # validate's violations are its report (stdout); the other commands say why they give no answer (stderr)
+    report, other = (done.stdout, done.stderr) if command == "validate" else (done.stderr, done.stdout)
+    lines = [line for line in nonblank(report) if P + name in line]
+    assert len(lines) == 1, report
+    assert INVALID[name][1] in lines[0], lines[0]
+    assert len(lines[0]) < 400, f"an absurd value printed whole ({len(lines[0])} characters): {lines[0][:200]}..."
+    if command in {"eligible", "gaps"}:
+        assert other == ""  # no answer for an invalid profile
+
+
+@pytest.mark.parametrize("command", list(PROFILE_COMMANDS))
+def test_invalid_profile_line_names_its_file(run_exe: RunExe, invalid_dir: Path, command: str) -> None:
+    """With several inputs, the line must say which file the invalid profile came from."""
+    done = run_exe(*PROFILE_COMMANDS[command]("unknown-role.json"), cwd=invalid_dir)
+    assert done.returncode == 1
+    lines = [line for line in nonblank(done.stdout + "\n" + done.stderr) if "Astronaut" in line]
+    assert len(lines) == 1, done.stdout + done.stderr
+    assert "unknown-role.json" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("name", list(INVALID))
+def test_invalid_profile_over_http(careerkg_server: RunningServer, name: str) -> None:
+    body = invalid_text(name).encode()
+    response = post(careerkg_server, "/eligible", body, "application/json")
+    assert response.status_code == 422, response.text
+    data = response.json()
+    assert data["results"] == []
+    assert [v["profile"] for v in data["violations"]] == [P + name]
+    assert INVALID[name][1] in data["violations"][0]["message"]
+    response = post(careerkg_server, "/validate", body, "application/json")
+    assert response.status_code == 200, response.text  # documented: /validate answers conforms: false
+    assert response.json()["conforms"] is False
+    assert [v["profile"] for v in response.json()["violations"]] == [P + name]
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate"])
+def test_the_bounds_themselves_are_valid(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    people = [
+        record("oldest", yearsInRole=70, productsManaged=1000),
+        record("newest", yearsInRole=0, productsManaged=0),
+    ]
+    (tmp_path / "bounds.json").write_text(json.dumps(people), encoding="utf-8")
+    done = run_exe(*PROFILE_COMMANDS[command]("bounds.json"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if command != "validate":
+        assert [p for p, _ in jsonl_profiles(done.stdout)] == [P + "oldest", P + "newest"]
+
+
+# -- 3, 7, 8, 9: JSON Lines with one bad record: that line reported, the others answered --------------------------
+
+#: name -> (line 2 of the file, a phrase of its message); lines 1 and 3 are good profiles
+BAD_LINES: dict[str, tuple[bytes, str]] = {
+    "truncated": (b'{"currentRole": ', "invalid JSON"),
+    "deep-100": (nested(100).encode(), "nested too deeply"),
+    "deep-100000": (nested(100_000).encode(), "nested too deeply"),
+    "nan": (json.dumps(record("nan"))[:-1].encode() + b', "extra": NaN}', "NaN is not a JSON number"),
+    "minus-infinity": (
+        b'{"@id": "' + P.encode() + b'm", "currentRole": "ProductManager", "yearsInRole": -Infinity}',
+        "-Infinity is not a JSON number",
+    ),
+    "latin1": (json.dumps(record("rene", name="Ren\u00e9"), ensure_ascii=False).encode("latin-1"), "not UTF-8"),
+    "over-1-mib": (json.dumps(record("big", name="x" * (1024 * 1024 + 10))).encode(), "longer than 1,048,576 bytes"),
+    "not-an-object": (b"42", "expected a JSON object"),
+    "duplicate-id": (json.dumps(record("first", currentRole="DirectorOfProduct")).encode(), "appears again"),
+}
+
+BATCH_COMMANDS: dict[str, Callable[[str], list[str]]] = {
+    "eligible": PROFILE_COMMANDS["eligible"],
+    "eligible-jobs": lambda name: ["eligible", "--format", "jsonl", "--jobs", "2", "--chunk-size", "1", name],
+    "gaps": PROFILE_COMMANDS["gaps"],
+    "validate": PROFILE_COMMANDS["validate"],
+}
+
+
+def one_bad_line(bad: bytes) -> bytes:
+    return b"\n".join([json.dumps(record("first")).encode(), bad, json.dumps(record("third")).encode()]) + b"\n"
+
+
+@pytest.fixture(scope="module")
+def bad_line_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bad-line")
+    for name, (bad, _) in BAD_LINES.items():
+        (folder / f"{name}.jsonl").write_bytes(one_bad_line(bad))
+    return folder
+
+
+@pytest.mark.parametrize("command", list(BATCH_COMMANDS))
+@pytest.mark.parametrize("name", list(BAD_LINES))
+def test_json_lines_with_one_bad_record(run_exe: RunExe, bad_line_dir: Path, command: str, name: str) -> None:
+    file = f"{name}.jsonl"
+    done = run_exe(*BATCH_COMMANDS[command](file), cwd=bad_line_dir)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stdout[:300] + done.stderr
+    line = one_error_line(done)
+    assert f"{file}:2" in line, line
+    assert BAD_LINES[name][1] in line, line
+    if command == "validate":
+        assert done.stdout == ""  # the two good profiles conform
+    else:
+        assert jsonl_profiles(done.stdout) == [
+            (P + "first", CK + "ProductManager"),
+            (P + "third", CK + "ProductManager"),
+        ]
+
+
+def test_query_with_one_bad_record_still_answers_the_good_ones(run_exe: RunExe, bad_line_dir: Path) -> None:
+    done = run_exe(*PROFILE_COMMANDS["query"]("truncated.jsonl"), cwd=bad_line_dir)
+    assert_no_crash(done)
+    assert done.returncode == 2
+    assert "truncated.jsonl:2" in one_error_line(done)
+    assert f"<{P}first>" in done.stdout and f"<{P}third>" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("endpoint", ["/eligible", "/validate"])
+@pytest.mark.parametrize("name", list(BAD_LINES))
+def test_json_lines_body_with_one_bad_record(roomy_server: RunningServer, endpoint: str, name: str) -> None:
+    response = post(roomy_server, endpoint, one_bad_line(BAD_LINES[name][0]), "application/x-ndjson")
+    assert response.status_code == 400, response.text[:500]
+    data = response.json()
+    assert len(data.get("unreadable", [])) == 1, data
+    assert data["unreadable"][0].startswith("request body:2"), data["unreadable"]
+    assert BAD_LINES[name][1] in data["unreadable"][0]
+    if endpoint == "/eligible":
+        assert [(r["profile"], r["currentRole"]) for r in data["results"]] == [
+            (P + "first", CK + "ProductManager"),
+            (P + "third", CK + "ProductManager"),
+        ]
+    else:
+        assert data["conforms"] is True
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate"])
+def test_a_record_whose_id_is_not_an_iri_is_not_silently_dropped(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    """rdflib's JSON-LD parser drops a node whose @id is not an IRI; careerkg must say so, not answer 0."""
+    lines = [json.dumps(record("first")), json.dumps(record("x") | {"@id": "http://example.org/a b"})]
+    (tmp_path / "ids.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run_exe(*PROFILE_COMMANDS[command]("ids.jsonl"), cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode in (1, 2), done.stdout[:300] + done.stderr
+    assert any("ids.jsonl:2" in line for line in nonblank(done.stderr)), done.stderr
+
+
+# -- 7: the same @id twice ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate", "query"])
+def test_duplicate_id_in_a_json_array(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    people = [record("first"), record("first", currentRole="DirectorOfProduct"), record("third")]
+    (tmp_path / "people.json").write_text(json.dumps(people), encoding="utf-8")
+    done = run_exe(*PROFILE_COMMANDS[command]("people.json"), cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2
+    line = one_error_line(done)
+    assert "people.json[1]" in line and "appears again" in line and "first at people.json[0]" in line, line
+    if command in {"eligible", "gaps"}:
+        assert jsonl_profiles(done.stdout) == [
+            (P + "first", CK + "ProductManager"),
+            (P + "third", CK + "ProductManager"),
+        ]
+
+
+@pytest.mark.parametrize("endpoint", ["/eligible", "/validate"])
+def test_duplicate_id_in_a_body(careerkg_server: RunningServer, endpoint: str) -> None:
+    people = [record("first"), record("first", currentRole="DirectorOfProduct"), record("third")]
+    response = post(careerkg_server, endpoint, json.dumps(people).encode(), "application/json")
+    assert response.status_code == 400, response.text
+    data = response.json()
+    assert len(data["unreadable"]) == 1 and "request body[1]" in data["unreadable"][0]
+    assert "appears again" in data["unreadable"][0]
+    if endpoint == "/eligible":
+        assert [r["profile"] for r in data["results"]] == [P + "first", P + "third"]
+        assert data["results"][0]["currentRole"] == CK + "ProductManager"
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate"])
+def test_the_same_id_in_two_files_is_two_profiles(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    (tmp_path / "one.json").write_text(json.dumps(record("same")), encoding="utf-8")
+    (tmp_path / "two.json").write_text(json.dumps(record("same", currentRole="DirectorOfProduct")), encoding="utf-8")
+    args = PROFILE_COMMANDS[command]("one.json")
+    done = run_exe(*args, "two.json", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 0, done.stderr
+    if command != "validate":
+        assert jsonl_profiles(done.stdout) == [
+            (P + "same", CK + "ProductManager"),
+            (P + "same", CK + "DirectorOfProduct"),
+        ]
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "query"])
+def test_an_invalid_profile_in_one_file_does_not_cost_the_same_id_in_another_its_answer(
+    run_exe: RunExe, tmp_path: Path, command: str
+) -> None:
+    (tmp_path / "good.json").write_text(json.dumps(record("same")), encoding="utf-8")
+    (tmp_path / "bad.json").write_text(json.dumps(record("same", currentRole="Astronaut")), encoding="utf-8")
+    if command == "query":
+        done = run_exe("query", "eligible", "--profile", "good.json", "--profile", "bad.json", cwd=tmp_path)
+    else:
+        done = run_exe(*PROFILE_COMMANDS[command]("good.json"), "bad.json", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 1
+    assert any("Astronaut" in line for line in nonblank(done.stderr)), done.stderr
+    if command == "query":
+        assert f"<{P}same>" in done.stdout, done.stdout  # good.json's profile is eligible for moves
+    else:
+        assert jsonl_profiles(done.stdout) == [(P + "same", CK + "ProductManager")]
+
+
+# -- 8: a document over CAREERKG_MAX_INPUT_BYTES -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [*PROFILE_COMMANDS, "stdin"])
+def test_a_document_over_the_input_cap(
+    run_raw: Callable[..., CompletedProcess[str]], tmp_path: Path, command: str
+) -> None:
+    data = json.dumps([record(f"p{i}") for i in range(30)]).encode()
+    assert 4000 < len(data) < 7000
+    (tmp_path / "five-kb.json").write_bytes(data)
+    cap = {"CAREERKG_MAX_INPUT_BYTES": "1000"}
+    if command == "stdin":
+        done, name = run_raw("eligible", "-", input=data, cwd=tmp_path, env=cap), "-"
+    else:
+        done, name = run_raw(*PROFILE_COMMANDS[command]("five-kb.json"), cwd=tmp_path, env=cap), "five-kb.json"
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    line = one_error_line(done)
+    assert line.startswith(f"Error: {name}: larger than 1,000 bytes"), line
+    assert "CAREERKG_MAX_INPUT_BYTES" in line
+    if command == "eligible":  # and without the cap the same file is answered
+        assert run_raw(*PROFILE_COMMANDS[command]("five-kb.json"), cwd=tmp_path).returncode == 0
+
+
+# -- 10: 200,000 records, one broken line in the middle, two worker processes -------------------------------------
+
+
+def test_a_large_json_lines_file_with_one_bad_line(run_exe: RunExe, tmp_path: Path) -> None:
+    total, bad = 200_000, 100_001
+    template = (
+        '{"@id": "https://example.org/p/%d", "currentRole": "ProductManager", "yearsInRole": 5, "productsManaged": 2}\n'
+    )
+    with open(tmp_path / "big.jsonl", "w", encoding="utf-8") as stream:
+        for n in range(1, total + 1):
+            stream.write('{"currentRole": \n' if n == bad else template % n)
+    start = time.monotonic()
+    done = run_exe("eligible", "--format", "jsonl", "--jobs", "2", "big.jsonl", cwd=tmp_path)
+    elapsed = time.monotonic() - start
+    print(f"200,000 JSON Lines records over 2 jobs: {elapsed:.1f} s")
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    line = one_error_line(done)
+    assert line.startswith(f"Error: big.jsonl:{bad}: invalid JSON"), line
+    answers = done.stdout.splitlines()
+    assert len(answers) == total - 1
+    numbers = [int(json.loads(answer)["profile"].rsplit("/", 1)[1]) for answer in answers]
+    assert numbers[0] == 1 and numbers[-1] == total
+    assert numbers[bad - 2 : bad] == [bad - 1, bad + 1]  # the neighbours of the bad line, side by side
+    assert numbers == [*range(1, bad), *range(bad + 1, total + 1)]  # every answer, in input order
+    assert elapsed < 90, f"took {elapsed:.1f} s"
+
+
+# -- 12: SPARQL that cannot run ------------------------------------------------------------------------------------
+
+#: name -> (query argument, standard input, expected exit codes, a phrase of the message, the input it names)
+BAD_QUERIES: dict[str, tuple[str, str | None, set[int], str, str]] = {
+    "syntax-stdin": ("-", "SELEC * WHERE {", {2}, "SPARQL syntax error", "<stdin>"),
+    "update-stdin": ("-", "INSERT DATA { <a:b> <a:c> <a:d> }", {1, 2}, "read-only", "<stdin>"),
+    "service-stdin": (
+        "-",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        {1, 2},
+        "SERVICE",
+        "<stdin>",
+    ),
+    "unknown-name": ("nosuchquery", None, {2}, "unknown query", "nosuchquery"),
+    "missing-file": ("missing.rq", None, {2}, "cannot read", "missing.rq"),
+    "syntax-file": ("broken.rq", None, {2}, "SPARQL syntax error", "broken.rq"),
+    "binary-file": ("binary.rq", None, {2}, "cannot read", "binary.rq"),
+}
+
+
+@pytest.mark.parametrize("store", [False, True], ids=["memory", "store"])
+@pytest.mark.parametrize("name", list(BAD_QUERIES))
+def test_bad_query(run_exe: RunExe, tmp_path: Path, name: str, store: bool) -> None:
+    spec, stdin, codes, says, names = BAD_QUERIES[name]
+    (tmp_path / "broken.rq").write_text("PREFIX ck: <https://w3id.org/careerkg#>\nSELECT ?x WHERE { ?x ck:", "utf-8")
+    (tmp_path / "binary.rq").write_bytes(random.Random(7).randbytes(200))
+    done = run_exe("query", *(["--store", "kgstore"] if store else []), spec, input=stdin, cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode in codes, done.stderr
+    line = one_error_line(done)
+    assert line.startswith("Error: ") and says in line and names in line, line
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("method", "content_type", "body", "status", "says"),
+    [
+        ("POST", "application/sparql-query", b"SELEC * WHERE {", 400, "syntax error"),
+        ("GET", None, b"SELEC * WHERE {", 400, "syntax error"),
+        ("POST", "application/x-www-form-urlencoded", b"query=SELECT%20*%20WHERE%20%7B", 400, "syntax error"),
+        ("POST", "application/sparql-query", b"INSERT DATA { <a:b> <a:c> <a:d> }", 403, "read-only"),
+        ("POST", "application/sparql-update", b"INSERT DATA { <a:b> <a:c> <a:d> }", 403, "read-only"),
+        ("POST", "application/sparql-query", random.Random(3).randbytes(300), 400, "not UTF-8"),
+        ("POST", "application/sparql-query", b"   ", 400, "exactly one query"),
+    ],
+    ids=["syntax", "syntax-get", "syntax-form", "update", "update-media-type", "binary", "blank"],
+)
+def test_bad_sparql_over_http(
+    careerkg_server: RunningServer, method: str, content_type: str | None, body: bytes, status: int, says: str
+) -> None:
+    url = careerkg_server.base + "/sparql"
+    if method == "GET":
+        response = httpx.get(url, params={"query": body.decode()}, timeout=60)
+    else:
+        response = httpx.post(url, content=body, headers={"Content-Type": str(content_type)}, timeout=60)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    assert len(nonblank(response.text)) == 1 and says in response.text, response.text
+    assert "Traceback" not in response.text
+
+
+# -- 13: one call, a good, an unreadable, an invalid and a missing file -------------------------------------------
+
+MIXED_COMMANDS: dict[str, list[str]] = {
+    "eligible-jsonl": ["eligible", "--format", "jsonl"],
+    "eligible-json": ["eligible", "--format", "json"],
+    "eligible-csv": ["eligible", "--format", "csv"],
+    "eligible-table": ["eligible", "--format", "table"],
+    "gaps": ["gaps", "--format", "jsonl"],
+    "validate": ["validate"],
+    "query": ["query", "eligible"],
+}
+
+
+@pytest.mark.parametrize("command", list(MIXED_COMMANDS))
+def test_a_mixed_batch(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    (tmp_path / "good.json").write_text(json.dumps(record("good")), encoding="utf-8")
+    (tmp_path / "garbage.bin").write_bytes(random.Random(11).randbytes(300))
+    (tmp_path / "astronaut.json").write_text(json.dumps(record("astronaut", currentRole="Astronaut")), "utf-8")
+    files = ["good.json", "garbage.bin", "astronaut.json", "missing.json"]
+    if command == "query":
+        args = [*MIXED_COMMANDS[command], *(part for name in files for part in ("--profile", name))]
+    else:
+        args = [*MIXED_COMMANDS[command], *files]
+    done = run_exe(*args, cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr  # unreadable wins over invalid
+    errors = nonblank(done.stderr)
+    assert len([line for line in errors if "garbage.bin" in line]) == 1, done.stderr
+    assert len([line for line in errors if "missing.json" in line]) == 1, done.stderr
+    if command != "validate":
+        assert P + "good" in done.stdout, done.stdout  # the good file is answered
+        assert P + "astronaut" not in done.stdout
+    problems = nonblank(done.stdout if command == "validate" else done.stderr)
+    assert len([line for line in problems if P + "astronaut" in line and "Astronaut" in line]) == 1, problems
+    assert len(errors) == (2 if command == "validate" else 3), done.stderr
+    if command == "eligible-json":
+        assert [a["profile"] for a in json.loads(done.stdout)] == [P + "good"]
+    if command == "eligible-csv":
+        assert done.stdout.startswith("profile,currentRole,role,")
+
+
+# -- 14: export -o writes the whole file or nothing --------------------------------------------------------------
+
+OLD_EXPORT = "# an earlier export\n<urn:x:a> <urn:x:b> <urn:x:c> .\n"
+
+
+def test_export_interrupted_leaves_the_old_file_or_the_whole_new_one(careerkg_exe: str, tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    start = time.monotonic()
+    subprocess.run([careerkg_exe, "export", "--inferred", "-o", "full.ttl"], cwd=reference, check=True, timeout=120)
+    duration = time.monotonic() - start
+    triples = len(Graph().parse(reference / "full.ttl", format="turtle"))
+    assert triples > 1000
+    work = tmp_path / "work"
+    work.mkdir()
+    target = work / "OUT.ttl"
+    outcomes = []
+    delays = sorted({0.1, 0.2, 0.35, 0.5, 0.75, 1.0} | {round(duration * f, 2) for f in (0.8, 0.9, 0.97)})
+    for delay in delays:
+        target.write_text(OLD_EXPORT, encoding="utf-8")
+        process = subprocess.Popen(
+            [careerkg_exe, "export", "--inferred", "-o", "OUT.ttl"],
+            cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        text = target.read_text(encoding="utf-8")
+        kept = text == OLD_EXPORT
+        if not kept:
+            assert len(Graph().parse(data=text, format="turtle")) == triples, f"partial file after {delay} s"
+        assert sorted(p.name for p in work.iterdir()) == ["OUT.ttl"], f"temporary files left after {delay} s"
+        assert "internal error" not in stderr
+        if process.returncode != -signal.SIGINT:  # killed by the signal only when it came before careerkg ran
+            assert "Traceback" not in stderr, stderr
+            assert process.returncode in (0, 1, 130), stderr
+        outcomes.append((delay, process.returncode, "old" if kept else "new"))
+    assert any(kind == "old" for _, _, kind in outcomes), outcomes  # some runs really were interrupted
+    print(f"export took {duration:.2f} s uninterrupted; SIGINT outcomes (delay, exit, file): {outcomes}")
+
+
+def test_export_into_a_missing_directory(run_exe: RunExe, tmp_path: Path) -> None:
+    done = run_exe("export", "-o", "nowhere/OUT.ttl", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2
+    line = one_error_line(done)
+    assert line.startswith("Error: nowhere/OUT.ttl: "), line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_export_leaves_the_old_file(run_exe: RunExe, tmp_path: Path) -> None:
+    (tmp_path / "OUT.ttl").write_text(OLD_EXPORT, encoding="utf-8")
+    done = run_exe("export", "--part", "shapes", "--inferred", "-o", "OUT.ttl", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2
+    assert len([line for line in nonblank(done.stderr) if line.startswith("Error:")]) == 1, done.stderr
+    assert (tmp_path / "OUT.ttl").read_text(encoding="utf-8") == OLD_EXPORT
+    assert [p.name for p in tmp_path.iterdir()] == ["OUT.ttl"]
+
+
+def test_export_over_a_file_keeps_its_permissions(run_exe: RunExe, tmp_path: Path) -> None:
+    """Replacing the file atomically must not change who may read it (mkstemp makes 0600 files)."""
+    target = tmp_path / "OUT.ttl"
+    target.write_text(OLD_EXPORT, encoding="utf-8")
+    target.chmod(0o644)
+    done = run_exe("export", "-o", "OUT.ttl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8") != OLD_EXPORT
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
