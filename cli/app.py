@@ -102,7 +102,12 @@ class CareerkgGroup(click.Group):
             if _debug(ctx):
                 raise
             raise _command_error(str(error), error.exit_code) from error
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+        except KeyboardInterrupt:
+            # Ctrl-C: stop at once, one line, and the shell's code for it (128 + SIGINT), not Click's 1
+            # (which means invalid input here); files being written are left whole (see rdfio).
+            click.echo("careerkg: interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except OSError as error:
             if _debug(ctx):
@@ -164,11 +169,14 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
 def main() -> None:
     """Console-script entry point. The process is offline from here on (see :mod:`careerkg.offline`):
     only --endpoint and `careerkg serve` open the connections they are asked for."""
-    from careerkg.offline import enforce
-
-    enforce()
     try:
+        from careerkg.offline import enforce
+
+        enforce()
         cli(prog_name="careerkg")
+    except KeyboardInterrupt:  # before a command started
+        sys.stderr.write("careerkg: interrupted\n")
+        sys.exit(130)
     except BrokenPipeError:
         # The reader went away (e.g. `careerkg eligible big.jsonl | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

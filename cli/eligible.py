@@ -11,25 +11,18 @@ from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import (
     ProfileInputs,
     endpoint_option,
+    evaluate_inputs,
     graph_option,
     profile_format_option,
     profiles_argument,
     read_inputs,
     store_option,
 )
-from careerkg.cli.render import csv_text, short, table, violation_line
+from careerkg.cli.render import csv_text, short, table
 from careerkg.eligibility import Assessment, Move
 from careerkg.engine import Engine, Evaluation
-from careerkg.rdfio import without_subjects
 from careerkg.reports import gaps_report
 from rdflib import Graph
-
-
-def report_invalid(evaluation: Evaluation) -> None:
-    """Invalid profiles get no results: their violations go to stderr, one line each."""
-    for profile, violations in evaluation.invalid.items():
-        for v in violations:
-            click.echo(violation_line(profile, v), err=True)
 
 
 def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
@@ -201,10 +194,8 @@ def _eligible_in_store(
         print_assessments(assess_in_dataset(store, engine.catalogue), fmt, explain, None)
         return
     inputs = read_inputs(profiles, engine.terms, input_format)
-    evaluation = engine.evaluate_all(inputs.sets)
-    report_invalid(evaluation)
-    for document in inputs.sets:
-        store.add_graph(without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid}))
+    evaluation, valid = evaluate_inputs(engine, inputs)
+    store.add_graph(valid)
     store.add_profiles(Graph(), evaluation.derived)
     print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph())
     finish(inputs, evaluation)
@@ -238,8 +229,7 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
     engine = settings.engine
     target_iri = engine.terms.role(target) if target else None
     inputs = read_inputs(profiles, engine.terms, input_format)
-    evaluation = engine.evaluate_all(inputs.sets)
-    report_invalid(evaluation)
+    evaluation, _ = evaluate_inputs(engine, inputs)
     results = gaps_report(evaluation.assessments, engine.catalogue, target_iri)
     if fmt == "json":
         click.echo(json.dumps([d for _, _, d in results], indent=2))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
 from careerkg.diagram import dot, mermaid
 from rdflib import URIRef
 
@@ -31,8 +30,7 @@ def graph(settings: Settings, profile: str | None, input_format: str | None, fmt
     if profile is not None:
         inputs = read_inputs((profile,), engine.terms, input_format)
         inputs.fail_if_unreadable()
-        evaluation = engine.evaluate_all(inputs.sets)
-        report_invalid(evaluation)
+        evaluation, _ = evaluate_inputs(engine, inputs)
         invalid = bool(evaluation.invalid)
         if len(evaluation.assessments) != 1:
             if evaluation.invalid:

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from careerkg.cli.render import violation_line
+from careerkg.engine import Engine, Evaluation, merge_evaluations
 from careerkg.errors import UnreadableInputError
 from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
+from careerkg.rdfio import without_subjects
 from careerkg.terms import TermIndex
+from rdflib import Graph
 
 PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json", "jsonl"]
 
@@ -75,6 +79,27 @@ class ProfileInputs:
     def fail_if_unreadable(self) -> None:
         if self.unreadable:
             raise click.exceptions.Exit(2)
+
+
+def report_invalid(evaluation: Evaluation, location: str | None = None) -> None:
+    """Invalid profiles get no results: their violations go to stderr, one line each, naming the input."""
+    for profile, violations in evaluation.invalid.items():
+        for v in violations:
+            click.echo(violation_line(profile, v, location), err=True)
+
+
+def evaluate_inputs(engine: Engine, inputs: ProfileInputs) -> tuple[Evaluation, Graph]:
+    """Evaluate each input on its own and report its invalid profiles under its name. Returns everything
+    evaluated, and the triples of the valid profiles (each input without its own invalid ones: an invalid
+    profile in one file never costs a valid one with the same IRI in another)."""
+    evaluations = []
+    valid = Graph()
+    for document in inputs.sets:
+        evaluation = engine.evaluate(document)
+        report_invalid(evaluation, document.name)
+        valid += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        evaluations.append(evaluation)
+    return merge_evaluations(evaluations), valid
 
 
 def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> ProfileInputs:

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import profile_format_option, read_inputs
+from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
 from careerkg.cli.render import short
 from careerkg.paths import route_json, shortest_routes
 from careerkg.vocab import CK
@@ -45,8 +44,7 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
             raise click.UsageError("with --profile, give only the target role: careerkg path --profile P TO")
         inputs = read_inputs((profile,), engine.terms, input_format)
         inputs.fail_if_unreadable()
-        evaluation = engine.evaluate_all(inputs.sets)
-        report_invalid(evaluation)
+        evaluation, _ = evaluate_inputs(engine, inputs)
         invalid = bool(evaluation.invalid)
         if not evaluation.assessments:
             raise click.exceptions.Exit(1)

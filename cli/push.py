@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import profile_format_option, read_inputs
-from careerkg.rdfio import without_subjects
+from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
 from rdflib import Graph
 
 
@@ -80,11 +78,9 @@ def push(
     if profiles:
         inputs = read_inputs(profiles, engine.terms, input_format)
         unreadable = bool(inputs.unreadable)
-        evaluation = engine.evaluate_all(inputs.sets)
-        report_invalid(evaluation)
+        evaluation, valid = evaluate_inputs(engine, inputs)
         invalid = bool(evaluation.invalid)
-        for document in inputs.sets:
-            data += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        data += valid
         if inferred:
             data += evaluation.derived_graph()
         sent = len(evaluation.assessments)

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import endpoint_option, graph_option, profile_format_option, read_inputs, store_option
+from careerkg.cli.inputs import (
+    endpoint_option,
+    evaluate_inputs,
+    graph_option,
+    profile_format_option,
+    read_inputs,
+    store_option,
+)
 from careerkg.cli.render import csv_text, table
 from careerkg.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
 from careerkg.errors import UnreadableInputError
-from careerkg.rdfio import serialize, without_subjects
+from careerkg.rdfio import serialize
 from careerkg.sparql import (
     QueryLimitError,
     binding_value,
@@ -120,16 +126,14 @@ def query(
     graph += engine.knowledge
     if inferred:
         graph += engine.reasoner.knowledge_closure
-    invalid = False
+    invalid = unreadable = False
     if profiles:
         inputs = read_inputs(profiles, engine.terms, input_format)
-        inputs.fail_if_unreadable()
+        unreadable = bool(inputs.unreadable)  # reported; the readable profiles are still answered
         # Invalid profiles are never given answers, here either: they stay out of the graph.
-        evaluation = engine.evaluate_all(inputs.sets)
-        report_invalid(evaluation)
+        evaluation, valid = evaluate_inputs(engine, inputs)
         invalid = bool(evaluation.invalid)
-        for document in inputs.sets:
-            graph += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        graph += valid
         if inferred or store_path is not None:  # the store keeps what inference derives
             graph += evaluation.derived_graph()
     values = _bindings(bindings, graph, engine)
@@ -145,6 +149,8 @@ def query(
                 check_size(len(result.bindings), max_results, source)
             text_out = _render(result, fmt, graph)
         click.echo(text_out, nl=False)
+    if unreadable:
+        raise click.exceptions.Exit(2)
     if invalid:
         raise click.exceptions.Exit(1)
 

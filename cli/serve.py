@@ -9,9 +9,7 @@ from pathlib import Path
 
 import click
 from careerkg.cli.app import Settings, UnreadableCommandError, pass_settings
-from careerkg.cli.eligible import report_invalid
-from careerkg.cli.inputs import profile_format_option, read_inputs
-from careerkg.rdfio import without_subjects
+from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
 from rdflib import Graph
 
 
@@ -114,12 +112,8 @@ def serve(
         if profiles:
             inputs = read_inputs(profiles, engine.terms, input_format)
             inputs.fail_if_unreadable()  # a server must not start with part of its data silently missing
-            evaluation = engine.evaluate_all(inputs.sets)
-            report_invalid(evaluation)
-            for document in inputs.sets:
-                store.add_graph(
-                    without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
-                )
+            evaluation, valid = evaluate_inputs(engine, inputs)
+            store.add_graph(valid)
             store.add_profiles(Graph(), evaluation.derived)
             loaded = len(evaluation.assessments)
             if evaluation.invalid:

@@ -6,6 +6,7 @@ on-disk cache) and turns a chunk of raw records into the text to print, so only 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import click
-from careerkg.batch import Item, chunked, input_items, ordered_map, parse_items
+from careerkg.batch import Item, SeenIris, chunked, input_items, ordered_map, parse_items
 from careerkg.cli.render import csv_text, violation_line
 from careerkg.compiled import Facts
 from careerkg.eligibility import Assessment
@@ -30,14 +31,24 @@ CSV_EXPLAIN_HEADERS = ["requirementsMet", "justification"]
 
 
 @dataclass
-class ChunkOutput:
-    """What one chunk prints: stdout pieces (one per profile, or one Turtle block), stderr lines, counts."""
+class Record:
+    """What one input record prints: its stdout piece (if answered) and its stderr lines."""
 
-    pieces: list[str] = field(default_factory=list)
+    source: str
+    document: int
+    location: str
+    profile: str | None
+    kind: str  # "answered", "invalid" or "unreadable"
+    piece: str | None = None
     messages: list[str] = field(default_factory=list)
-    answered: int = 0
-    invalid: int = 0
-    unreadable: int = 0
+
+
+@dataclass
+class ChunkOutput:
+    """What one chunk prints, record by record in input order (and, for Turtle, one block of triples)."""
+
+    records: list[Record] = field(default_factory=list)
+    turtle: str | None = None
 
 
 _WORKER: dict[str, Any] = {}
@@ -105,22 +116,24 @@ def render_chunk(items: list[Item]) -> ChunkOutput:
     out = ChunkOutput()
     parsed = parse_items(items, engine.terms)
     results, derived = _evaluate(engine, parsed.profiles, parsed.others)
-    for kind, index in parsed.order:
+    for position, (kind, index) in enumerate(parsed.order):
+        source, document = items[position].source, items[position].document
         if kind == "error":
-            out.messages.append(f"Error: {parsed.errors[index][1]}")
-            out.unreadable += 1
+            message = parsed.errors[index][1]
+            out.records.append(
+                Record(source, document, items[position].location, None, "unreadable", None, [f"Error: {message}"])
+            )
             continue
         location, iri, _ = parsed.profiles[index]
         result = results[index]
         if isinstance(result, Assessment):
-            out.answered += 1
-            if fmt != "turtle":
-                out.pieces.append(render(result, fmt, explain))
+            piece = render(result, fmt, explain) if fmt != "turtle" else None
+            out.records.append(Record(source, document, location, iri, "answered", piece))
         else:
-            out.invalid += 1
-            out.messages.extend(violation_line(iri, v, location) for v in result)
+            lines = [violation_line(iri, v, location) for v in result]
+            out.records.append(Record(source, document, location, iri, "invalid", None, lines))
     if fmt == "turtle" and derived:
-        out.pieces.append(serialize(Evaluation((), {}, derived).derived_graph(), "turtle"))
+        out.turtle = serialize(Evaluation((), {}, derived).derived_graph(), "turtle")
     return out
 
 
@@ -132,7 +145,7 @@ class Totals:
 
 
 def _items(names: tuple[str, ...], engine: Engine, fmt: str | None, totals: Totals, stack: ExitStack) -> Iterator[Item]:
-    for name in names:
+    for document, name in enumerate(names):
         try:
             if name == "-":
                 stream = sys.stdin.buffer
@@ -141,7 +154,8 @@ def _items(names: tuple[str, ...], engine: Engine, fmt: str | None, totals: Tota
                     stream = stack.enter_context(open(name, "rb"))  # noqa: SIM115 - closed by the stack
                 except OSError as error:
                     raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
-            yield from input_items(name, stream, engine.terms, fmt)
+            for item in input_items(name, stream, engine.terms, fmt):
+                yield dataclasses.replace(item, document=document)
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
             totals.unreadable += 1
@@ -162,14 +176,25 @@ def run(
     printer = Printer(fmt, explain)
     with ExitStack() as stack:
         chunks = chunked(_items(names, engine, input_format, totals, stack), chunk_size)
+        seen = SeenIris()
+        document = -1
         for output in ordered_map(render_chunk, chunks, jobs, init_worker, (engine.reasoner_name, fmt, explain)):
-            for piece in output.pieces:
-                printer.piece(piece)
-            for message in output.messages:
-                click.echo(message, err=True)
-            totals.answered += output.answered
-            totals.invalid += output.invalid
-            totals.unreadable += output.unreadable
+            for record in output.records:
+                if record.document != document:  # each input is a document of its own: its IRIs are its own
+                    seen, document = SeenIris(), record.document
+                if record.profile is not None and not seen.add(record.profile):
+                    message = (f"Error: {record.location}: the profile {record.profile} appears again in "
+                               f"{record.source}; give each person one record (this one is skipped)")  # fmt: skip
+                    click.echo(message, err=True)
+                    totals.unreadable += 1
+                    continue
+                if record.piece is not None:
+                    printer.piece(record.piece)
+                for message in record.messages:
+                    click.echo(message, err=True)
+                setattr(totals, record.kind, getattr(totals, record.kind) + 1)
+            if output.turtle is not None:
+                printer.piece(output.turtle)
             progress.update(totals.answered + totals.invalid + totals.unreadable)
     progress.done()
     printer.close()

@@ -38,19 +38,27 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
       cat profile.ttl | careerkg validate --input-format turtle -
     """
     inputs = read_inputs(profiles, settings.engine.terms, input_format)
-    report = combine([validate_profiles(document.graph) for document in inputs.sets])
+    reports = [validate_profiles(document.graph) for document in inputs.sets]
+    report = combine(reports)
     if fmt == "turtle":
         click.echo(serialize(report.graph, "turtle"), nl=False)
     elif fmt == "json":
         click.echo(json.dumps(validation_report(report), indent=2))
     else:
-        for v in report.violations:
-            click.echo(f"{v.focus}: {_short(v.path)} = {v.value if v.value is not None else '(none)'}: {v.message}")
+        for document, one in zip(inputs.sets, reports, strict=True):
+            for v in one.violations:
+                click.echo(f"{v.focus} ({document.name}): {_short(v.path)} = {_value(v.value)}: {v.message}")
         if report.conforms and not inputs.unreadable:
             click.echo("All profiles conform.", err=True)
     inputs.fail_if_unreadable()
     if not report.conforms:
         raise click.exceptions.Exit(1)
+
+
+def _value(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    return value if len(value) <= 80 else value[:60] + f"... ({len(value):,} characters)"
 
 
 def _short(iri: str | None) -> str:

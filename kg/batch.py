@@ -17,15 +17,20 @@ from typing import Any, BinaryIO, TypeVar
 
 from careerkg.compiled import Facts, Term
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import ProfileInput, parse_json, read_profiles, record_facts
+from careerkg.profiles import (
+    JSON_LINES_SUFFIXES,
+    MAX_RECORD_BYTES,
+    ProfileInput,
+    parse_json,
+    read_profiles,
+    record_facts,
+)
 from careerkg.terms import TermIndex
 
-__all__ = ["Item", "ParsedChunk", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
+__all__ = ["Item", "ParsedChunk", "SeenIris", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Item:
 
     location: str
     line: bytes | None = None
+    #: the input it came from (a path or ``-``), and that input's position among the inputs
+    source: str = ""
+    document: int = 0
     #: a record that could not be read, reported in its place
     error: str | None = None
     profile: str | None = None
@@ -51,6 +59,50 @@ class ParsedChunk:
     errors: list[tuple[int, str]] = field(default_factory=list)
     #: for each item, in order: ("profile", index into profiles) or ("error", index into errors)
     order: list[tuple[str, int]] = field(default_factory=list)
+
+
+class SeenIris:
+    """The profile IRIs met so far in one input, to catch a repeated one in a stream of any length: 64-bit
+    hashes in an open-addressing table of machine words, 16 bytes an IRI (a Python set would take about 70,
+    too much for a million-record stream). Two different IRIs sharing a hash is a 1 in 10^7 chance at
+    a million IRIs."""
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._array = array
+        self._table = array("Q", bytes(8 * 1024))
+        self._count = 0
+
+    @staticmethod
+    def _hash(iri: str) -> int:
+        import hashlib
+
+        return int.from_bytes(hashlib.blake2b(iri.encode("utf-8"), digest_size=8).digest(), "little") or 1
+
+    def add(self, iri: str) -> bool:
+        """Record ``iri``; False if it was there already."""
+        if 2 * (self._count + 1) > len(self._table):
+            old = self._table
+            self._table = self._array("Q", bytes(16 * len(old)))
+            for value in old:
+                if value:
+                    self._insert(value)
+        if not self._insert(self._hash(iri)):
+            return False
+        self._count += 1
+        return True
+
+    def _insert(self, value: int) -> bool:
+        table = self._table
+        mask = len(table) - 1
+        slot = value & mask
+        while table[slot]:
+            if table[slot] == value:
+                return False
+            slot = (slot + 1) & mask
+        table[slot] = value
+        return True
 
 
 def default_jobs() -> int:
@@ -74,16 +126,12 @@ def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str |
     source = ProfileInput.from_stream(name, stream) if stream is not None else ProfileInput.from_path(name)
     profiles = read_profiles(source, terms, None if fmt == "jsonl" else fmt)
     for problem in profiles.problems:
-        yield Item(name, error=problem)
+        yield Item(name, error=problem, source=name)
     from careerkg.engine import profile_facts
 
     facts, others = profile_facts(profiles)
     for subject, profile_facts_ in facts.items():
-        yield Item(name, profile=subject, facts=profile_facts_, others=others)
-
-
-#: The longest JSON Lines record careerkg reads (bytes); a longer line is reported and skipped.
-MAX_RECORD_BYTES = 1024 * 1024
+        yield Item(name, profile=subject, facts=profile_facts_, others=others, source=name)
 
 
 def _json_lines(name: str, stream: BinaryIO) -> Iterator[Item]:
@@ -98,10 +146,11 @@ def _json_lines(name: str, stream: BinaryIO) -> Iterator[Item]:
         if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the record
                 line = stream.readline(MAX_RECORD_BYTES)
-            yield Item(f"{name}:{number}", error=f"{name}:{number}: record longer than {MAX_RECORD_BYTES:,} bytes")
+            message = f"{name}:{number}: record longer than {MAX_RECORD_BYTES:,} bytes"
+            yield Item(f"{name}:{number}", error=message, source=name)
             continue
         if line.strip():
-            yield Item(f"{name}:{number}", line=line)
+            yield Item(f"{name}:{number}", line=line, source=name)
 
 
 def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from careerkg import reasoner_names
 from careerkg.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend, facts_to_graph
@@ -17,13 +17,13 @@ from careerkg.catalogue import Catalogue
 from careerkg.compiled import Facts, Term, term
 from careerkg.eligibility import Assessment, assess
 from careerkg.prepared import Prepared, load_prepared
-from careerkg.profiles import ProfileSet
+from careerkg.profiles import ProfileSet, well_formed_iri
 from careerkg.terms import TermIndex
 from careerkg.validation import Violation
 from careerkg.vocab import RDF, bind_prefixes
 from rdflib import Graph
 
-__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "profile_facts"]
+__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "merge_evaluations", "profile_facts"]
 
 DEFAULT_REASONER = reasoner_names.DEFAULT_REASONER
 _TYPE = str(RDF.type)
@@ -146,43 +146,34 @@ class Engine:
 
     def evaluate_all(self, documents: list[ProfileSet]) -> Evaluation:
         """Evaluate each document on its own (profiles are never merged across documents), in order."""
-        assessments: list[Assessment] = []
-        invalid: dict[str, tuple[Violation, ...]] = {}
-        derived: dict[str, Facts] = {}
-        for document in documents:
-            evaluation = self.evaluate(document)
-            assessments += evaluation.assessments
-            for profile, violations in evaluation.invalid.items():
-                invalid[profile] = invalid.get(profile, ()) + violations
-            for profile, facts in evaluation.derived.items():
-                derived.setdefault(profile, set()).update(facts)
-        return Evaluation(tuple(assessments), invalid, derived)
+        return merge_evaluations([self.evaluate(document) for document in documents])
 
 
-@lru_cache(maxsize=4096)
-def _well_formed(iri: str) -> bool:
-    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes)."""
-    if iri.startswith("_:"):
-        return True
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
+def merge_evaluations(evaluations: list[Evaluation]) -> Evaluation:
+    """Several evaluations as one, in order (an IRI invalid in any of them is listed once, with all its
+    violations; use the evaluations themselves to tell documents apart)."""
+    assessments: list[Assessment] = []
+    invalid: dict[str, tuple[Violation, ...]] = {}
+    derived: dict[str, Facts] = {}
+    for evaluation in evaluations:
+        assessments += evaluation.assessments
+        for profile, violations in evaluation.invalid.items():
+            invalid[profile] = invalid.get(profile, ()) + violations
+        for profile, facts in evaluation.derived.items():
+            derived.setdefault(profile, set()).update(facts)
+    return Evaluation(tuple(assessments), invalid, derived)
 
 
 def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
     found = []
-    if not _well_formed(subject):
+    if not well_formed_iri(subject):
         found.append(Violation(subject, None, subject, "The profile's identifier (@id) is not a valid IRI.",
                                "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
     for p, o in facts:
-        if not _well_formed(p):
+        if not well_formed_iri(p):
             found.append(Violation(subject, p, None, f"The property {p!r} is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
-        elif type(o) is str and not _well_formed(o):
+        elif type(o) is str and not well_formed_iri(o):
             found.append(Violation(subject, p, o, "The value is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
     return found

@@ -37,6 +37,7 @@ __all__ = [
     "ProfileSet",
     "profile_subjects",
     "read_profiles",
+    "well_formed_iri",
     "record_facts",
 ]
 
@@ -47,6 +48,12 @@ CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
 #: CAREERKG_MAX_INPUT_BYTES changes it.
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 
+#: The suffixes of JSON Lines files.
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+#: The longest JSON Lines record careerkg reads (bytes); a longer line is reported and skipped.
+MAX_RECORD_BYTES = 1024 * 1024
+
 #: The deepest nesting of JSON arrays and objects a profile document may have (a profile needs three or four).
 MAX_JSON_DEPTH = 64
 
@@ -54,6 +61,20 @@ MAX_JSON_DEPTH = 64
 def max_input_bytes() -> int:
     value = os.environ.get("CAREERKG_MAX_INPUT_BYTES", "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_INPUT_BYTES
+
+
+@lru_cache(maxsize=4096)
+def well_formed_iri(iri: str) -> bool:
+    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes)."""
+    if iri.startswith("_:"):
+        return True
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _no_constant(name: str) -> Any:
@@ -149,6 +170,8 @@ class ProfileSet:
     order: list[URIRef | BNode] = field(default_factory=list)
     #: Records of the input that could not be read and were skipped, one message each (``file:line: ...``).
     problems: list[str] = field(default_factory=list)
+    #: The input's name (a path, ``-`` or ``request body``), for messages.
+    name: str = ""
 
     def add(self, other: ProfileSet) -> None:
         self.graph += other.graph
@@ -247,6 +270,10 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
         doc["@context"] = _context()
         _resolve_names(doc, terms)
         doc.setdefault("@type", "Profile")
+    if isinstance(doc.get("@id"), str) and not well_formed_iri(doc["@id"]):
+        raise UnreadableInputError(
+            f"{where}: @id {doc['@id'][:100]!r} is not a valid absolute IRI (like https://example.org/people/ada)"
+        )
     if "@id" not in doc:
         digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:20]
         count = seen.get(digest, 0)
@@ -255,30 +282,48 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
     return doc
 
 
-def _json_records(source: ProfileInput, text: str) -> tuple[list[tuple[str, Any]], bool]:
-    """(location, value) pairs and whether they are lines: one parsed value for a JSON document, or each
-    line's text (parsed later, one by one, so that one bad line spoils only itself) for JSON Lines."""
-    stripped = text.lstrip()
+def _lines(source: ProfileInput) -> list[tuple[str, bytes]]:
+    """The non-blank lines of a JSON Lines input, as bytes, each with its location."""
+    lines = [(f"{source.name}:{number}", line) for number, line in enumerate(source.data.split(b"\n"), start=1)]
+    return [(where, line) for where, line in lines if line.strip()]
+
+
+def _is_json_lines(source: ProfileInput, text: str | None) -> bool:
+    """JSON Lines by its suffix, or by its content: several lines, the first of which is a JSON object on its
+    own (a pretty-printed JSON document with a syntax error is not mistaken for JSON Lines)."""
+    if source.suffix in JSON_LINES_SUFFIXES:
+        return True
+    head = source.data.lstrip()
+    if not head.startswith(b"{") or b"\n" not in head.rstrip() or source.suffix == ".jsonld":
+        return False
+    first = head.split(b"\n", 1)[0]
     try:
-        return [(source.name, parse_json(text, source.name))], False
-    except UnreadableInputError:
-        if not stripped.startswith("{") or source.suffix == ".jsonld" or "\n" not in stripped.rstrip():
-            raise
-    lines = [(f"{source.name}:{number}", line) for number, line in enumerate(text.splitlines(), start=1)]
-    return [(where, line) for where, line in lines if line.strip()], True
+        return isinstance(json.loads(first.decode("utf-8-sig")), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
-def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph, problems: list[str]) -> list[str]:
+def _json_records(source: ProfileInput, text: str | None, lines: bool) -> list[tuple[str, Any]]:
+    """(location, value) pairs: one parsed value for a JSON document, or each line's bytes for JSON Lines
+    (parsed later, one by one, so that one bad line spoils only itself)."""
+    if lines:
+        return _lines(source)
+    assert text is not None
+    return [(source.name, parse_json(text, source.name))]
+
+
+def _parse_json(
+    source: ProfileInput, text: str | None, terms: TermIndex, graph: Graph, problems: list[str], lines: bool
+) -> list[str]:
     """Parse the JSON records into ``graph``; return their ``@id``s in input order. A record that cannot be
     read (bad JSON on its line, not a profile, a repeated ``@id``) is skipped with a message in ``problems``."""
     seen: dict[str, int] = {}
     ids: list[str] = []
     first_seen: dict[str, str] = {}
-    records, lines = _json_records(source, text)
-    for where, value in records:
+    for where, value in _json_records(source, text, lines):
         try:
-            if lines:  # JSON Lines: each line parsed on its own
-                value = parse_json(str(value), where)
+            if lines:  # JSON Lines: each line read on its own
+                value = _json_line(value, where)
             items = value if isinstance(value, list) else [value]
         except UnreadableInputError as error:
             problems.append(str(error))
@@ -306,6 +351,16 @@ def _parse_json(source: ProfileInput, text: str, terms: TermIndex, graph: Graph,
     return ids
 
 
+def _json_line(line: bytes, where: str) -> Any:
+    if len(line) > MAX_RECORD_BYTES:
+        raise UnreadableInputError(f"{where}: record longer than {MAX_RECORD_BYTES:,} bytes")
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableInputError(f"{where}: not UTF-8 text (byte {error.start})") from error
+    return parse_json(text, where)
+
+
 def _looks_like_json(text: str) -> bool:
     if text.lstrip()[:1] in ("{", "["):
         return True
@@ -319,14 +374,21 @@ def _looks_like_json(text: str) -> bool:
 def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> ProfileSet:
     """Parse one input's profiles into a new graph. ``fmt`` overrides the format guessed from the suffix
     (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
-    try:
-        text = source.data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableInputError(f"{source.name}: not UTF-8 text (byte {error.start})") from error
-    if not text.strip():
+    if not source.data.strip():
         raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
-    fmt = fmt or _RDF_SUFFIXES.get(source.suffix)
+    lines = fmt in {None, "json", "jsonl"} and _is_json_lines(source, None)
+    fmt = "json" if fmt == "jsonl" else fmt
+    text: str | None = None
+    if not lines:
+        try:
+            text = source.data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise UnreadableInputError(f"{source.name}: not UTF-8 text (byte {error.start})") from error
+        if not text.strip():
+            raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
+    fmt = fmt or ("json" if lines else _RDF_SUFFIXES.get(source.suffix))
     if fmt is None:
+        assert text is not None
         if source.suffix in _JSON_SUFFIXES or _looks_like_json(text):
             fmt = "json"
         elif text.lstrip().startswith(("<?xml", "<rdf:RDF", "<!DOCTYPE")):
@@ -337,8 +399,9 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     ids: list[str] = []
     problems: list[str] = []
     if fmt in {"json", "json-ld"}:
-        ids = _parse_json(source, text, terms, graph, problems)
+        ids = _parse_json(source, text, terms, graph, problems, lines)
     else:
+        assert text is not None
         if fmt == "xml":
             refuse_xml_declarations(source.data, source.name)
         try:
@@ -364,7 +427,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     # JSON records keep their input order; RDF graphs have none, so their profiles come sorted by IRI.
     position = {iri: index for index, iri in enumerate(ids)}
     found.sort(key=lambda p: (position.get(str(p), len(position)), str(p)))
-    return ProfileSet(graph, found, problems)
+    return ProfileSet(graph, found, problems, source.name)
 
 
 def profile_subjects(graph: Graph) -> list[URIRef | BNode]:

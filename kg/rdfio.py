@@ -61,6 +61,14 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     except OSError as error:
         raise OSError(error.errno, f"cannot write here: {error.strerror}", str(target)) from error
     try:
+        # mkstemp makes the file 0600: give it the mode the file had, or a new file's usual mode (umask)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, target)

@@ -165,6 +165,18 @@ def _walk(node: Any) -> Any:
 _PARSER_LOCK = threading.Lock()
 
 
+def _is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL Update request (parsed only, never run)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        with _PARSER_LOCK:
+            parseUpdate(text)
+    except Exception:  # pyparsing's exceptions: not an update either
+        return False
+    return True
+
+
 def prepare(text: str, source: str) -> Query:
     """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE."""
     if not text.strip():
@@ -174,6 +186,10 @@ def prepare(text: str, source: str) -> Query:
             query = prepareQuery(text)
     except Exception as error:  # pyparsing raises its own exception types
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if _is_update(text):
+            raise InvalidInputError(
+                f"{source}: updates are refused: careerkg queries are read-only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+            ) from error
         hint = (
             " (updates are not allowed: careerkg queries are read-only)"
             if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE)

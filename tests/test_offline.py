@@ -149,7 +149,7 @@ def test_profile_inputs_never_fetch(route: str, canary: Canary, run_exe: RunExe,
         ("SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}", 1, "SERVICE is refused"),
         ("SELECT (COUNT(*) AS ?n) FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", 0, ""),
         ("SELECT (COUNT(*) AS ?n) FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, ""),
-        ("LOAD <{url}/data.ttl>", 2, "read-only"),
+        ("LOAD <{url}/data.ttl>", 1, "read-only"),
         ("DESCRIBE <{url}/thing>", 0, ""),
     ],
 )
