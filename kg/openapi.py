@@ -208,7 +208,17 @@ def openapi_document(version: str) -> dict[str, Any]:
                                     "schema": {
                                         "type": "object",
                                         "required": ["status"],
-                                        "properties": {"status": {"const": "ok"}},
+                                        "properties": {
+                                            "status": {"const": "ok"},
+                                            "version": {"type": "string"},
+                                            "reasoner": {"type": "string"},
+                                            "triples": {"type": "integer"},
+                                            "profiles": {"type": "integer"},
+                                            "profilesLoadedNow": {"type": "integer"},
+                                            "timeLimitSeconds": {"type": "number"},
+                                            "maxResults": {"type": "integer"},
+                                            "maxBodyBytes": {"type": "integer"},
+                                        },
                                     }
                                 }
                             },
