@@ -169,7 +169,8 @@ def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
     if not well_formed_iri(subject):
         found.append(Violation(subject, None, subject, "The profile's identifier (@id) is not a valid IRI.",
                                "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
-    for p, o in facts:
+    for predicate, o in facts:
+        p = str(predicate)
         if not well_formed_iri(p):
             found.append(Violation(subject, p, None, f"The property {p!r} is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
