@@ -7,8 +7,10 @@ still get their answers; the command then ends with exit code 2.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from careerkg.cli.render import violation_line
@@ -18,6 +20,8 @@ from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.rdfio import without_subjects
 from careerkg.terms import TermIndex
 from rdflib import Graph
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PROFILE_FORMATS = ["turtle", "nt", "xml", "json-ld", "json", "jsonl"]
 
@@ -34,14 +38,21 @@ profile_format_option = click.option(
 )
 
 
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="CAREERKG_STORE",
-    metavar="PATH",
-    help="Keep the graph, inferred triples and profiles in an on-disk Oxigraph store at PATH (created on "
-    "first use; also CAREERKG_STORE); profiles given here are added to it for good.",
+def store_option_saying(help_text: str) -> Callable[[F], F]:
+    """The --store option (an on-disk Oxigraph store), with a help text for the command."""
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="CAREERKG_STORE",
+        metavar="PATH",
+        help=help_text,
+    )
+
+
+store_option = store_option_saying(
+    "Keep the graph, inferred triples and profiles in an on-disk Oxigraph store at PATH (created on "
+    "first use; also CAREERKG_STORE); profiles given here are added to it for good."
 )
 
 endpoint_option = click.option(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from careerkg.cli.app import Settings, UnreadableCommandError, pass_settings
-from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
+from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs, store_option_saying
 from rdflib import Graph
 
 
@@ -33,14 +33,9 @@ def _check_port(host: str, port: int) -> None:
               help="Address to listen on (0.0.0.0 for every interface: put a proxy with TLS in front).")  # fmt: skip
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar="CAREERKG_PORT",
               help="Port to listen on.")  # fmt: skip
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="CAREERKG_STORE",
-    metavar="PATH",
-    help="Serve the on-disk Oxigraph store at PATH (created and filled on first use), so a restart loses "
-    "nothing; without it the data lives in a temporary store removed at exit.",
+@store_option_saying(
+    "Serve the on-disk Oxigraph store at PATH (created and filled on first use), so a restart loses "
+    "nothing; without it the data lives in a temporary store removed at exit."
 )
 @click.option("--profiles", "profiles", multiple=True, metavar="FILE",
               help="Load the profiles in FILE for /sparql (repeatable; kept in the store with --store).")  # fmt: skip
