@@ -94,7 +94,7 @@ def test_service_is_refused() -> None:
 
 
 def test_updates_are_refused() -> None:
-    with pytest.raises(UnreadableInputError, match="read-only"):
+    with pytest.raises(InvalidInputError, match="read-only"):
         prepare("DELETE WHERE { ?s ?p ?o }", "q")
 
 
