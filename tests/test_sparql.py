@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from careerkg.errors import InvalidInputError, UnreadableInputError
+from careerkg.errors import InvalidInputError
 from careerkg.knowledge import knowledge_graph
 from careerkg.sparql import QueryHeaderError, binding_value, named_queries, parse_header, prepare, run
 from careerkg.terms import TermIndex
