@@ -224,7 +224,8 @@ def _in_store(
     store = PersistentStore(path)
     store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
     store.add_graph(graph)  # the knowledge is already there; this adds the call's profiles and derivations
-    store.store.flush()
+    release = store.hand_over_to_readers()  # the worker opens it read-only; no other writer may meanwhile
+    del store
     graph_form = form in {"ConstructQuery", "DescribeQuery"}
     if graph_form:
         media = {"table": "text/turtle", "json": "application/ld+json", "xml": "application/rdf+xml"}.get(fmt)
@@ -232,11 +233,12 @@ def _in_store(
             raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
     else:
         media = _ACCEPT[fmt][0] if fmt in _ACCEPT else "application/sparql-results+json"
-    pool = QueryPool(str(path), 1, time_limit or 1e9, max_results or 2**62)
+    pool = QueryPool(str(path), 1, time_limit or None, max_results or 2**62)
     try:
         answer = pool.run(text, graph_form, media, {name: value.n3() for name, value in values.items()})
     finally:
         pool.close()
+        release()
     if answer.status != 200:
         message = answer.body.decode("utf-8", "replace").strip()
         if answer.status == 400:

@@ -125,10 +125,14 @@ def serve(
             "maxResults": max_results,
             "maxBodyBytes": max_body,
         }
-        store.store.flush()
+        stack.callback(store.hand_over_to_readers())  # the workers open it read-only; no other writer may
+        del store
         engine.backend  # noqa: B018 - built now, before requests arrive from several threads
         pool = QueryPool(str(store_path), workers, time_limit, max_results)
         stack.callback(pool.close)
+        first = pool.run("ASK {}", False, "application/sparql-results+json")
+        if first.status != 200:
+            raise click.ClickException(first.body.decode("utf-8", "replace").strip())
         app = create_app(Service(engine, pool, Limits(time_limit, max_results, max_body), facts))
         click.echo(
             f"careerkg {__version__}: {facts['triples']:,} triples, {facts['profiles']:,} profiles; "

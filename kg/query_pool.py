@@ -102,13 +102,19 @@ def oxigraph_syntax_message(message: str) -> str:
 
 
 def _worker(store_path: str, conn: Connection) -> None:
-    """A worker process: open the store read-only, then answer queries until the pipe closes."""
+    """A worker process: open the store read-only, say whether that worked, then answer queries until the
+    pipe closes."""
     import pyoxigraph as ox
     from careerkg.offline import enforce
 
     enforce()  # a worker never needs the network
 
-    store = ox.Store.read_only(store_path)
+    try:
+        store = ox.Store.read_only(store_path)
+    except OSError as error:
+        conn.send(("failed", f"cannot open the store {store_path} read-only: {error}"))
+        return
+    conn.send(("ready", None))
     while True:
         try:
             text, graph_form, fmt, cap, bindings = conn.recv()
@@ -125,12 +131,35 @@ def _worker(store_path: str, conn: Connection) -> None:
         conn.send(reply)
 
 
+class _WorkerFailed(Exception):
+    pass
+
+
+#: How long a new worker may take to start and open the store.
+_START_SECONDS = 120.0
+
+
 class _Worker:
     def __init__(self, context: Any, store_path: str) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker, args=(store_path, child), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the worker to have opened the store (once); :class:`_WorkerFailed` if it could not."""
+        if self.ready:
+            return
+        try:
+            if not self.conn.poll(_START_SECONDS):
+                raise _WorkerFailed(f"a query worker did not start within {_START_SECONDS:g} s")
+            kind, message = self.conn.recv()
+        except (EOFError, OSError) as error:
+            raise _WorkerFailed("a query worker stopped while starting") from error
+        if kind != "ready":
+            raise _WorkerFailed(str(message))
+        self.ready = True
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -143,10 +172,15 @@ class QueryPool:
     """``workers`` processes answering read-only queries over the store at ``store_path``.
 
     :meth:`run` blocks (call it from a thread): it waits for a free worker for at most ``time_limit``
-    seconds, then gives the query ``time_limit`` seconds to finish.
+    seconds, then gives the query ``time_limit`` seconds to finish (``None``: no limit).
+
+    No other process may write to the store while the pool reads it (Oxigraph's read-only mode does not
+    allow it): close the writer first.
     """
 
-    def __init__(self, store_path: str, workers: int = 2, time_limit: float = 30.0, max_results: int = 100_000):
+    def __init__(
+        self, store_path: str, workers: int = 2, time_limit: float | None = 30.0, max_results: int = 100_000
+    ):
         self.store_path = store_path
         self.time_limit = time_limit
         self.max_results = max_results
@@ -178,23 +212,34 @@ class QueryPool:
         """Answer a query (already checked to be a read-only query) in the format of ``media_type``.
         ``bindings`` map variable names to RDF terms in N-Triples syntax (substituted, never pasted in)."""
         fmt = (GRAPH_FORMATS if graph_form else RESULT_FORMATS)[media_type]
-        try:
-            worker = self._idle.get(timeout=self.time_limit)
-        except queue.Empty:
-            return _problem(503, f"all query workers are busy; try again (waited {self.time_limit:g} s)")
-        try:
-            worker.conn.send((text, graph_form, fmt, self.max_results, dict(bindings or {})))
-            if not worker.conn.poll(self.time_limit):
+        request = (text, graph_form, fmt, self.max_results, dict(bindings or {}))
+        for attempt in (1, 2):  # a read-only query is safe to run again on a fresh worker
+            try:
+                worker = self._idle.get(timeout=self.time_limit)
+            except queue.Empty:
+                return _problem(503, f"all query workers are busy; try again (waited {self.time_limit:g} s)")
+            try:
+                worker.wait_ready()
+            except _WorkerFailed as error:
                 self._replace(worker)
-                return _problem(
-                    503,
-                    f"the query ran past the time limit of {self.time_limit:g} s and was stopped "
-                    "(narrow it, add LIMIT, or allow more with --time-limit)",
-                )
-            kind, value = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            return _problem(500, "the query worker stopped unexpectedly (out of memory?); it has been restarted")
+                return _problem(500, f"the query could not run: {error}")
+            try:
+                worker.conn.send(request)
+                if not worker.conn.poll(self.time_limit):
+                    self._replace(worker)
+                    return _problem(
+                        503,
+                        f"the query ran past the time limit of {self.time_limit:g} s and was stopped "
+                        "(narrow it, add LIMIT, or allow more with --time-limit)",
+                    )
+                kind, value = worker.conn.recv()
+                break
+            except (EOFError, OSError):
+                self._replace(worker)
+                if attempt == 2:
+                    return _problem(
+                        500, "the query worker stopped unexpectedly, twice (out of memory?); it has been restarted"
+                    )
         self._idle.put(worker)
         if kind == "ok":
             canonical = {

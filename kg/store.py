@@ -12,7 +12,8 @@ clauses are ignored: Oxigraph only ever reads this store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,10 @@ class PersistentStore:
         try:
             self.store = ox.Store(str(self.path))
         except OSError as error:
+            if "lock" in str(error).lower():
+                raise UnreadableInputError(
+                    f"{path}: the store is in use by another process (a running `careerkg serve`?)"
+                ) from error
             raise UnreadableInputError(f"{path}: cannot open the store: {error}") from error
 
     @property
@@ -96,6 +101,23 @@ class PersistentStore:
         """Flush and let go of the store (its lock is released when the object is gone)."""
         self.store.flush()
         del self.store
+        gc.collect()  # nothing else may keep Oxigraph's handle (and its lock) alive
+
+    def hand_over_to_readers(self) -> Callable[[], None]:
+        """Close the store so that read-only processes may open it (Oxigraph's read-only mode is undefined
+        with a writer open), while still keeping every other writer out: the lock Oxigraph's storage
+        (RocksDB) takes on ``PATH/LOCK`` is taken again, on the same file, by this process. Returns the
+        function that lets it go."""
+        import fcntl  # POSIX; careerkg's store needs it only here
+
+        self.close()
+        lock = open(self.path / "LOCK", "a+b")  # noqa: SIM115 - held until the returned function runs
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            lock.close()
+            raise UnreadableInputError(f"{self.path}: the store is in use by another process") from error
+        return lock.close
 
     def __len__(self) -> int:
         return len(self.store)

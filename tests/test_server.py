@@ -934,6 +934,24 @@ def test_store_survives_a_restart(
     second.stop()
 
 
+def test_a_served_store_keeps_other_writers_out(
+    start_careerkg_server: Callable[..., RunningServer], run_exe: RunExe, repo_root: Path, tmp_path: Path
+) -> None:
+    """The query workers read the store while no writer is open (Oxigraph's read-only mode requires it), yet
+    another command that would write to the same store is still refused, in one line, while it is served."""
+    store = tmp_path / "store"
+    server = start_careerkg_server("--store", str(store), "--log-level", "warning")
+    done = run_exe("eligible", "--store", str(store), "examples/ada.json", cwd=repo_root)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert f"{store}: the store is in use by another process" in done.stderr
+    with httpx.Client(base_url=server.base, timeout=60) as http:
+        assert bindings(sparql(http, f"SELECT ?r WHERE {{ ?r a <{CK}Role> }}"), "r")
+    server.stop()
+    after = run_exe("eligible", "--store", str(store), "--format", "json", "examples/ada.json", cwd=repo_root)
+    assert after.returncode == 0, after.stderr
+
+
 @pytest.fixture()
 def busy_port() -> Iterator[int]:
     """A loopback port that another socket is listening on."""
