@@ -178,9 +178,7 @@ class QueryPool:
     allow it): close the writer first.
     """
 
-    def __init__(
-        self, store_path: str, workers: int = 2, time_limit: float | None = 30.0, max_results: int = 100_000
-    ):
+    def __init__(self, store_path: str, workers: int = 2, time_limit: float | None = 30.0, max_results: int = 100_000):
         self.store_path = store_path
         self.time_limit = time_limit
         self.max_results = max_results
