@@ -24,6 +24,7 @@ from careerkg.rdfio import serialize
 from careerkg.sparql import (
     QueryLimitError,
     binding_value,
+    canonical_query_text,
     check_size,
     deadline,
     json_solutions,
@@ -111,6 +112,7 @@ def query(
         raise click.UsageError("standard input can hold the query or a profile, not both")
     source, text = load_query(query_spec, stdin_text)
     prepared = prepare(text, source)
+    text = canonical_query_text(text, source)  # what a store or a server runs is the text just checked
     if endpoint is not None:
         if profiles or inferred or store_path is not None:
             raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "

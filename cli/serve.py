@@ -50,6 +50,8 @@ def _check_port(host: str, port: int) -> None:
               help="Most rows (or triples) a query may return; above it the client gets 422.")  # fmt: skip
 @click.option("--max-body", type=click.IntRange(min=1), default=16 * 1024 * 1024, show_default="16 MiB",
               metavar="BYTES", envvar="CAREERKG_MAX_BODY", help="Largest request body (413 above it).")  # fmt: skip
+@click.option("--max-query", type=click.IntRange(min=1), default=64 * 1024, show_default="64 KiB", metavar="BYTES",
+              envvar="CAREERKG_MAX_QUERY", help="Largest SPARQL query (413 above it).")  # fmt: skip
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True, help="uvicorn's log level (info logs each request).")  # fmt: skip
 @pass_settings
@@ -64,6 +66,7 @@ def serve(
     time_limit: float,
     max_results: int,
     max_body: int,
+    max_query: int,
     log_level: str,
 ) -> None:
     """Serve careerkg over HTTP: a SPARQL endpoint and a JSON API.
@@ -124,6 +127,7 @@ def serve(
             "timeLimitSeconds": time_limit,
             "maxResults": max_results,
             "maxBodyBytes": max_body,
+            "maxQueryBytes": max_query,
         }
         stack.callback(store.hand_over_to_readers())  # the workers open it read-only; no other writer may
         del store
@@ -133,7 +137,7 @@ def serve(
         first = pool.run("ASK {}", False, "application/sparql-results+json")
         if first.status != 200:
             raise click.ClickException(first.body.decode("utf-8", "replace").strip())
-        app = create_app(Service(engine, pool, Limits(time_limit, max_results, max_body), facts))
+        app = create_app(Service(engine, pool, Limits(time_limit, max_results, max_body, max_query), facts))
         click.echo(
             f"careerkg {__version__}: {facts['triples']:,} triples, {facts['profiles']:,} profiles; "
             f"SPARQL at http://{host}:{port}/sparql, API at http://{host}:{port}/openapi.json",

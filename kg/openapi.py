@@ -218,6 +218,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                                             "timeLimitSeconds": {"type": "number"},
                                             "maxResults": {"type": "integer"},
                                             "maxBodyBytes": {"type": "integer"},
+                                            "maxQueryBytes": {"type": "integer"},
                                         },
                                     }
                                 }

@@ -9,12 +9,13 @@ request body, in any format the command line reads; the JSON answer is the comma
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from careerkg.engine import Engine
@@ -22,7 +23,7 @@ from careerkg.errors import CareerkgError, InvalidInputError
 from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.query_pool import GRAPH_FORMATS, RESULT_FORMATS, QueryAnswer, QueryPool
 from careerkg.reports import eligible_report, gaps_report, validation_report, violation_json
-from careerkg.sparql import prepare
+from careerkg.sparql import canonical_query_text, prepare
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -55,6 +56,8 @@ class Limits:
     max_results: int = 100_000
     #: Bytes of a request body (413 above it): a profile document, or a query.
     max_body: int = 16 * 1024 * 1024
+    #: Bytes of a SPARQL query (413 above it); queries are parsed one at a time, so they are kept small.
+    max_query: int = 64 * 1024
 
 
 class RequestProblem(Exception):
@@ -98,11 +101,32 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
     return chosen if q > 0 else None
 
 
-@lru_cache(maxsize=512)
-def _query_form(text: str) -> str:
-    """The form of a read-only query (SelectQuery, AskQuery, ConstructQuery, DescribeQuery); rdflib's
-    parser refuses updates and SERVICE first (see :func:`careerkg.sparql.prepare`)."""
-    return str(prepare(text, "query").algebra.name)
+class _QueryForms:
+    """The form of each read-only query (SelectQuery, AskQuery, ConstructQuery, DescribeQuery), as rdflib's
+    parser finds it after refusing updates and SERVICE (see :func:`careerkg.sparql.prepare`); the last
+    ``size`` are remembered by a digest of their text, so repeated queries skip the parser and no query
+    text is kept."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._forms: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> str:
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        with self._lock:
+            if key in self._forms:
+                self._forms.move_to_end(key)
+                return self._forms[key]
+        form = str(prepare(text, "query").algebra.name)
+        with self._lock:
+            self._forms[key] = form
+            while len(self._forms) > self._size:
+                self._forms.popitem(last=False)
+        return form
+
+
+_query_form = _QueryForms()
 
 
 @dataclass
@@ -119,7 +143,12 @@ class Service:
     # -- SPARQL ------------------------------------------------------------------------------------------
 
     def sparql(self, text: str, accept: str | None) -> QueryAnswer:
+        if len(text.encode("utf-8", "surrogatepass")) > self.limits.max_query:
+            raise RequestProblem(
+                413, f"the query is larger than this server's limit of {self.limits.max_query:,} bytes (--max-query)"
+            )
         try:
+            text = canonical_query_text(text, "query")  # what the check below reads is what Oxigraph runs
             form = _query_form(text)
         except InvalidInputError as error:  # SERVICE
             raise RequestProblem(403, str(error).removeprefix("query: ")) from error

@@ -33,6 +33,7 @@ __all__ = [
     "NamedQuery",
     "QueryHeaderError",
     "QueryLimitError",
+    "canonical_query_text",
     "check_size",
     "deadline",
     "json_solutions",
@@ -177,10 +178,40 @@ def _is_update(text: str) -> bool:
     return True
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ANY_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+#: SERVICE as query syntax (keyword, optional SILENT, then an IRI, a variable or a prefixed name).
+_SERVICE_SYNTAX = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(?:[<?$]|[A-Za-z][\w.-]*:|:)", re.IGNORECASE)
+
+
+def canonical_query_text(text: str, source: str) -> str:
+    """The query text that every engine is given, so that all of them read the same query.
+
+    Engines disagree at the edges: rdflib ends a ``#`` comment only at a line feed while Oxigraph also
+    ends it at a carriage return, and they expand codepoint escapes (SPARQL 1.1, section 19.2) with
+    different rules. A query written to exploit that could hide, say, a SERVICE clause from the check
+    that refuses it. So escapes are expanded here, once, as the specification says; an escape that spells
+    another escape is refused; and every line end becomes a line feed."""
+
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise UnreadableInputError(f"{source}: SPARQL syntax error: {match.group(0)} is not a Unicode character")
+        return chr(code)
+
+    expanded = _CODEPOINT_ESCAPE.sub(expand, text)
+    if expanded != text and _ANY_ESCAPE.search(expanded):
+        raise UnreadableInputError(f"{source}: SPARQL syntax error: a codepoint escape that spells another is refused")
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def prepare(text: str, source: str) -> Query:
-    """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE."""
+    """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE.
+
+    Give other engines :func:`canonical_query_text` of the query, the text checked here."""
     if not text.strip():
         raise UnreadableInputError(f"{source}: empty query")
+    text = canonical_query_text(text, source)
     try:
         with _PARSER_LOCK:  # rdflib's SPARQL parser (pyparsing) is not thread-safe: under `serve` it broke
             query = prepareQuery(text)
@@ -190,15 +221,22 @@ def prepare(text: str, source: str) -> Query:
             raise InvalidInputError(
                 f"{source}: updates are refused: careerkg queries are read-only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
             ) from error
+        if isinstance(error, RecursionError):
+            raise UnreadableInputError(
+                f"{source}: the query is nested too deeply (or has too many parts in a row) for the SPARQL "
+                "parser; split it"
+            ) from error
         hint = (
             " (updates are not allowed: careerkg queries are read-only)"
             if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE)
             else ""
         )
         raise UnreadableInputError(f"{source}: SPARQL syntax error: {first}{hint}") from error
-    for part in _walk(query.algebra):
-        if getattr(part, "name", None) == "ServiceGraphPattern":
-            raise InvalidInputError(f"{source}: SERVICE is refused: careerkg never queries other endpoints")
+    # SERVICE in the parsed query, or anything that reads like it in the text (a comment, say): refused.
+    if _SERVICE_SYNTAX.search(text) or any(
+        getattr(part, "name", None) == "ServiceGraphPattern" for part in _walk(query.algebra)
+    ):
+        raise InvalidInputError(f"{source}: SERVICE is refused: careerkg never queries other endpoints")
     return query
 
 

@@ -147,6 +147,9 @@ def test_profile_inputs_never_fetch(route: str, canary: Canary, run_exe: RunExe,
     [
         ("SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}", 1, "SERVICE is refused"),
         ("SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}", 1, "SERVICE is refused"),
+        # hidden from rdflib's check by a comment that only Oxigraph ends at a carriage return
+        ("SELECT * WHERE {{ # x\rSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n?s ?p ?o }}", 1, "SERVICE is refused"),
+        ("SELECT * WHERE {{ # x\\u000dSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n?s ?p ?o }}", 1, "SERVICE is refused"),
         ("SELECT (COUNT(*) AS ?n) FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", 0, ""),
         ("SELECT (COUNT(*) AS ?n) FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, ""),
         ("LOAD <{url}/data.ttl>", 1, "read-only"),
