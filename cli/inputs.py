@@ -17,7 +17,7 @@ from careerkg.cli.render import violation_line
 from careerkg.engine import Engine, Evaluation, merge_evaluations
 from careerkg.errors import UnreadableInputError
 from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
-from careerkg.rdfio import without_subjects
+from careerkg.rdfio import storable
 from careerkg.terms import TermIndex
 from rdflib import Graph
 
@@ -108,7 +108,11 @@ def evaluate_inputs(engine: Engine, inputs: ProfileInputs) -> tuple[Evaluation, 
     for document in inputs.sets:
         evaluation = engine.evaluate(document)
         report_invalid(evaluation, document.name)
-        valid += without_subjects(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        kept, malformed = storable(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        if malformed:
+            click.echo(f"Error: {document.name}: {malformed} statement(s) naming a malformed IRI were left out "
+                       "(not a valid IRI as subject, property, value or datatype)", err=True)  # fmt: skip
+        valid += kept
         evaluations.append(evaluation)
     return merge_evaluations(evaluations), valid
 

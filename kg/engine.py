@@ -21,7 +21,7 @@ from careerkg.profiles import ProfileSet, well_formed_iri
 from careerkg.terms import TermIndex
 from careerkg.validation import Violation
 from careerkg.vocab import RDF, bind_prefixes
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "merge_evaluations", "profile_facts"]
 
@@ -177,4 +177,7 @@ def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
         elif type(o) is str and not well_formed_iri(o):
             found.append(Violation(subject, p, o, "The value is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
+        elif isinstance(o, Literal) and o.datatype is not None and not well_formed_iri(str(o.datatype)):
+            found.append(Violation(subject, p, str(o), f"The value's datatype {str(o.datatype)!r} is not a valid IRI.",
+                                   "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
     return found

@@ -6,10 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from careerkg.profiles import well_formed_iri
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "without_subjects", "write_atomically"]
+__all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "storable", "write_atomically"]
 
 #: careerkg's name for each RDF output format -> rdflib's serializer name.
 RDF_FORMATS: dict[str, str] = {
@@ -42,15 +43,33 @@ def serialize(graph: Graph, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def without_subjects(graph: Graph, subjects: set[Node]) -> Graph:
-    """``graph`` without the triples whose subject is in ``subjects`` (the graph itself when there are none)."""
-    if not subjects:
-        return graph
+def storable(graph: Graph, drop_subjects: set[Node]) -> tuple[Graph, int]:
+    """``graph`` without the triples of ``drop_subjects`` and without any triple that names a malformed IRI
+    (as subject, property, object or a literal's datatype), which no store would take; and how many of
+    the latter were left out. JSON-LD lets any string through as an ``@id`` or a ``@type``."""
+    checked: dict[str, bool] = {}
+
+    def fine(node: Node) -> bool:
+        if isinstance(node, URIRef):
+            iri = str(node)
+        elif isinstance(node, Literal) and node.datatype is not None:
+            iri = str(node.datatype)
+        else:
+            return True
+        if iri not in checked:
+            checked[iri] = well_formed_iri(iri)
+        return checked[iri]
+
     kept = Graph()
+    malformed = 0
     for triple in graph:
-        if triple[0] not in subjects:
+        if triple[0] in drop_subjects:
+            continue
+        if all(fine(node) for node in triple):
             kept.add(triple)
-    return kept
+        else:
+            malformed += 1
+    return kept, malformed
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:

@@ -485,6 +485,53 @@ def test_a_record_whose_id_is_not_an_iri_is_not_silently_dropped(run_exe: RunExe
     assert any("ids.jsonl:2" in line for line in nonblank(done.stderr)), done.stderr
 
 
+#: Malformed IRIs where JSON-LD lets any string through; Oxigraph (the rule engine, the store) refuses them.
+MALFORMED_IRI_PLACES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "a literal's datatype": lambda r: r | {"name": {"@value": "x", "@type": "http://example.org/a{b}"}},
+    "a nested node's @id": lambda r: r | {"skills": [{"@id": "http://example.org/a{b}", "@type": CK + "Skill"}]},
+}
+
+
+@pytest.mark.parametrize("where", ["eligible", "eligible --store", "query --store", "serve"])
+@pytest.mark.parametrize("place", list(MALFORMED_IRI_PLACES))
+def test_a_malformed_iri_anywhere_in_a_record_costs_only_that_record(
+    run_exe: RunExe, start_careerkg_server: Callable[..., RunningServer], tmp_path: Path, where: str, place: str
+) -> None:
+    """The record naming a malformed IRI is reported invalid, in one line naming it; the good record next to
+    it is answered, kept in the store and served (no crash, no lost chunk)."""
+    lines = [json.dumps(MALFORMED_IRI_PLACES[place](record("bad"))), json.dumps(record("good"))]
+    (tmp_path / "iris.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    ask_good = f"ASK {{ <{P}good> <{CK}eligibleFor> ?role }}"
+    if where == "serve":
+        server = start_careerkg_server("--profiles", str(tmp_path / "iris.jsonl"), "--log-level", "warning")
+        with httpx.Client(base_url=server.base, timeout=60) as http:
+            answer = http.get("/sparql", params={"query": ask_good}, headers={"Accept": "application/json"})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["boolean"] is True
+            body = http.post(
+                "/eligible", content=lines[0] + "\n" + lines[1], headers={"Content-Type": "application/x-ndjson"}
+            )
+            assert body.status_code == 422, body.text
+            assert [r["profile"] for r in body.json()["results"]] == [P + "good"]
+            assert body.json()["violations"][0]["profile"] == P + "bad"
+        server.stop()
+        return
+    command = {
+        "eligible": ["eligible", "--format", "json", "iris.jsonl"],
+        "eligible --store": ["eligible", "--store", store, "--format", "json", "iris.jsonl"],
+        "query --store": ["query", "-", "--store", store, "--profile", "iris.jsonl"],
+    }[where]
+    done = run_exe(*command, cwd=tmp_path, input=ask_good if where == "query --store" else None)
+    assert_no_crash(done)
+    assert done.returncode == 1, done.stderr
+    assert any(f"invalid profile {P}bad" in line and "not a valid IRI" in line for line in nonblank(done.stderr))
+    if where == "query --store":
+        assert done.stdout.strip() == "true"
+    else:
+        assert [r["profile"] for r in json.loads(done.stdout)] == [P + "good"]
+
+
 # -- 7: the same @id twice ---------------------------------------------------------------------------------------
 
 
