@@ -6,12 +6,12 @@ on-disk cache) and turns a chunk of raw records into the text to print, so only 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from careerkg.compiled import Facts
 from careerkg.eligibility import Assessment
 from careerkg.engine import Engine, Evaluation
 from careerkg.errors import UnreadableInputError
+from careerkg.profiles import GENERATED_PROFILE_PREFIX
 from careerkg.rdfio import serialize
 from careerkg.validation import Violation
 from rdflib import Graph
@@ -144,18 +145,20 @@ class Totals:
     unreadable: int = 0
 
 
-def _items(names: tuple[str, ...], engine: Engine, fmt: str | None, totals: Totals, stack: ExitStack) -> Iterator[Item]:
+def _items(names: tuple[str, ...], engine: Engine, fmt: str | None, totals: Totals) -> Iterator[Item]:
+    """The records of every input in turn; each file is open only while its own records are read."""
     for document, name in enumerate(names):
         try:
-            if name == "-":
-                stream = sys.stdin.buffer
-            else:
-                try:
-                    stream = stack.enter_context(open(name, "rb"))  # noqa: SIM115 - closed by the stack
-                except OSError as error:
-                    raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
-            for item in input_items(name, stream, engine.terms, fmt):
-                yield dataclasses.replace(item, document=document)
+            with contextlib.ExitStack() as stack:
+                if name == "-":
+                    stream = sys.stdin.buffer
+                else:
+                    try:
+                        stream = stack.enter_context(open(name, "rb"))  # noqa: SIM115 - closed by the stack
+                    except OSError as error:
+                        raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
+                for item in input_items(name, stream, engine.terms, fmt):
+                    yield dataclasses.replace(item, document=document)
         except UnreadableInputError as error:
             click.echo(f"Error: {error}", err=True)
             totals.unreadable += 1
@@ -174,28 +177,30 @@ def run(
     totals = Totals()
     progress = _Progress()
     printer = Printer(fmt, explain)
-    with ExitStack() as stack:
-        chunks = chunked(_items(names, engine, input_format, totals, stack), chunk_size)
-        seen = SeenIris()
-        document = -1
-        for output in ordered_map(render_chunk, chunks, jobs, init_worker, (engine.reasoner_name, fmt, explain)):
-            for record in output.records:
-                if record.document != document:  # each input is a document of its own: its IRIs are its own
-                    seen, document = SeenIris(), record.document
-                if record.profile is not None and not seen.add(record.profile):
-                    message = (f"Error: {record.location}: the profile {record.profile} appears again in "
-                               f"{record.source}; give each person one record (this one is skipped)")  # fmt: skip
-                    click.echo(message, err=True)
-                    totals.unreadable += 1
-                    continue
-                if record.piece is not None:
-                    printer.piece(record.piece)
-                for message in record.messages:
-                    click.echo(message, err=True)
-                setattr(totals, record.kind, getattr(totals, record.kind) + 1)
-            if output.turtle is not None:
-                printer.piece(output.turtle)
-            progress.update(totals.answered + totals.invalid + totals.unreadable)
+    chunks = chunked(_items(names, engine, input_format, totals), chunk_size)
+    seen = SeenIris()
+    document = -1
+    for output in ordered_map(render_chunk, chunks, jobs, init_worker, (engine.reasoner_name, fmt, explain)):
+        for record in output.records:
+            if record.document != document:  # each input is a document of its own: its IRIs are its own
+                seen, document = SeenIris(), record.document
+            # A record without an @id is named by a digest of its content, counted per chunk: two equal
+            # records in different chunks share that name yet are two records, never a repeat.
+            generated = record.profile is not None and record.profile.startswith(GENERATED_PROFILE_PREFIX)
+            if record.profile is not None and not generated and not seen.add(record.profile):
+                message = (f"Error: {record.location}: the profile {record.profile} appears again in "
+                           f"{record.source}; give each person one record (this one is skipped)")  # fmt: skip
+                click.echo(message, err=True)
+                totals.unreadable += 1
+                continue
+            if record.piece is not None:
+                printer.piece(record.piece)
+            for message in record.messages:
+                click.echo(message, err=True)
+            setattr(totals, record.kind, getattr(totals, record.kind) + 1)
+        if output.turtle is not None:
+            printer.piece(output.turtle)
+        progress.update(totals.answered + totals.invalid + totals.unreadable)
     progress.done()
     printer.close()
     return totals

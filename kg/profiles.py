@@ -29,6 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 __all__ = [
     "CONTEXT_IRI",
+    "GENERATED_PROFILE_PREFIX",
     "MAX_JSON_DEPTH",
     "max_input_bytes",
     "parse_json",
@@ -260,6 +261,10 @@ def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
             record[key] = iri(record[key], terms.find_skill)
 
 
+#: How the IRI careerkg gives a record without an ``@id`` begins (the rest is a digest of its content).
+GENERATED_PROFILE_PREFIX = "urn:careerkg:profile:"
+
+
 def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
@@ -278,7 +283,7 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
         digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:20]
         count = seen.get(digest, 0)
         seen[digest] = count + 1
-        doc["@id"] = f"urn:careerkg:profile:{digest}" + (f"-{count + 1}" if count else "")
+        doc["@id"] = f"{GENERATED_PROFILE_PREFIX}{digest}" + (f"-{count + 1}" if count else "")
     return doc
 
 

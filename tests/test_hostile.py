@@ -532,6 +532,40 @@ def test_a_malformed_iri_anywhere_in_a_record_costs_only_that_record(
         assert [r["profile"] for r in json.loads(done.stdout)] == [P + "good"]
 
 
+def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
+    """Records with no @id are named by a digest of their content; two equal ones are still two records (two
+    people may share a profile), whether or not they fall in the same chunk."""
+    anonymous = {k: v for k, v in record("x").items() if k != "@id"}
+    (tmp_path / "same.jsonl").write_text((json.dumps(anonymous) + "\n") * 5, encoding="utf-8")
+    for chunk in ("1", "2", "100"):
+        done = run_exe("eligible", "--format", "jsonl", "--chunk-size", chunk, "same.jsonl", cwd=tmp_path)
+        assert done.returncode == 0, (chunk, done.stderr)
+        assert "appears again" not in done.stderr
+        assert len(nonblank(done.stdout)) == 5, chunk
+
+
+def test_many_inputs_are_read_one_open_file_at_a_time(careerkg_exe: str, tmp_path: Path) -> None:
+    """Each input file is closed once its records are read: more inputs than the process may open at once
+    are all answered."""
+    import resource
+
+    names = []
+    for number in range(300):
+        (tmp_path / f"p{number}.jsonl").write_text(json.dumps(record(f"p{number}")) + "\n", encoding="utf-8")
+        names.append(f"p{number}.jsonl")
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+
+    done = subprocess.run(
+        [careerkg_exe, "eligible", "--format", "jsonl", "--jobs", "1", *names],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600, preexec_fn=few_files,
+    )  # fmt: skip
+    assert_no_crash(done)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(nonblank(done.stdout)) == 300
+
+
 # -- 7: the same @id twice ---------------------------------------------------------------------------------------
 
 
