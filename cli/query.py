@@ -69,12 +69,13 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
 @store_option
 @endpoint_option
 @graph_option
-@click.option("--time-limit", type=click.FloatRange(min=0), default=300.0, show_default=True, metavar="SECONDS",
+@click.option("--time-limit", type=click.FloatRange(min=0, max=1e6), default=300.0, show_default=True, metavar="SECONDS",
               envvar="CAREERKG_TIME_LIMIT", help="Stop the query after this long, exit code 1 (0: no limit). "
               "With --endpoint, the most to wait for the server.")  # fmt: skip
 @click.option("--max-results", type=click.IntRange(min=0), default=1_000_000, show_default=True, metavar="N",
               envvar="CAREERKG_MAX_RESULTS", help="Refuse an answer of more rows (or triples) than N, exit code 1, "
-              "rather than print it (0: no cap).")  # fmt: skip
+              "rather than print it (0: no cap). With --endpoint it is checked on table and json answers, and "
+              "any answer over 256 MiB is refused.")  # fmt: skip
 @pass_settings
 def query(
     settings: Settings,
@@ -120,7 +121,7 @@ def query(
         values = _bindings(bindings, engine.knowledge, engine)
         form = prepared.algebra.name
         server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT)
-        click.echo(_at_endpoint(server, text + values_clause(values), form, fmt), nl=False)
+        click.echo(_at_endpoint(server, text + values_clause(values), form, fmt, max_results), nl=False)
         return
     if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -176,16 +177,20 @@ _ACCEPT = {
 }
 
 
-def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str) -> str:
-    """Run the query in the server; formats other than table come back as the server wrote them."""
+def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str, max_results: int) -> str:
+    """Run the query in the server; formats other than table come back as the server wrote them (the
+    result cap is checked on table and SPARQL JSON answers; every answer is bounded in bytes)."""
     graph_form = form in {"ConstructQuery", "DescribeQuery"}
     if fmt == "table":
         if graph_form:
-            return serialize(bind_prefixes(endpoint.construct(text)), "turtle")
+            answer = endpoint.construct(text)
+            check_size(len(answer), max_results, endpoint.url, "triples")
+            return serialize(bind_prefixes(answer), "turtle")
         if form == "AskQuery":
             _, body = endpoint.request(text, "application/sparql-results+json")
             return "true\n" if json.loads(body).get("boolean") else "false\n"
         rows = endpoint.select(text)
+        check_size(len(rows), max_results, endpoint.url)
         variables = _projected(text, rows)
         graph = bind_prefixes(Graph())
         cells = [[_cell(row.get(v), graph) for v in variables] for row in rows]
@@ -194,6 +199,8 @@ def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str) -> st
     if accept is None:
         raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
     _, body = endpoint.request(text, accept)
+    if fmt == "json" and form == "SelectQuery":
+        check_size(len(json_solutions(body, endpoint.url)[1]), max_results, endpoint.url)
     decoded = body.decode("utf-8", "replace")
     return decoded if decoded.endswith("\n") else decoded + "\n"
 

@@ -10,9 +10,11 @@ HTTP client is used.
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from careerkg.errors import CareerkgError
 from careerkg.sparql import json_solutions
@@ -33,12 +35,42 @@ class EndpointError(CareerkgError):
     exit_code = 2
 
 
+#: The largest answer careerkg reads from a server (bytes); a larger one is an error, never cut silently.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
 def check_url(url: str) -> str:
     """An http(s) URL, or an :class:`EndpointError` naming what is wrong with it."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as error:
+        raise EndpointError(f"{url}: not a valid URL: {error}") from error
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise EndpointError(f"{url}: not an http:// or https:// URL of a SPARQL endpoint")
     return url
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is reported, not followed: following one would send the data (or a query) to an address
+    the user did not give, and turn a POST into a GET."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        raise EndpointError(
+            f"{req.full_url}: the server answers HTTP {code}, a redirect to {newurl}; give that URL instead "
+            "(careerkg does not follow redirects)"
+        )
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 def check_graph_iri(iri: str) -> str:
@@ -64,11 +96,26 @@ class SparqlEndpoint:
     # -- transport ---------------------------------------------------------------------------------------
 
     def _send(self, request: urllib.request.Request) -> tuple[str, bytes]:
+        """Send ``request``; the answer's content type and body. The whole exchange must end within the
+        time limit (a server sending a byte at a time does not stretch it) and the body stay under
+        :data:`MAX_RESPONSE_BYTES`."""
+        deadline = time.monotonic() + self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only
-                return response.headers.get("Content-Type", ""), response.read()
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                chunks: list[bytes] = []
+                size = 0
+                while chunk := response.read1(1 << 16):
+                    size += len(chunk)
+                    if size > MAX_RESPONSE_BYTES:
+                        raise EndpointError(
+                            f"{self.url}: the answer is larger than {MAX_RESPONSE_BYTES:,} bytes; narrow the query"
+                        )
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                    chunks.append(chunk)
+                return response.headers.get("Content-Type", ""), b"".join(chunks)
         except urllib.error.HTTPError as error:
-            body = error.read().decode("utf-8", "replace").strip()
+            body = error.read(65536).decode("utf-8", "replace").strip()
             first = body.splitlines()[0][:300] if body else error.reason
             raise EndpointError(f"{self.url}: HTTP {error.code}: {first}") from error
         except urllib.error.URLError as error:

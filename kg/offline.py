@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from careerkg.errors import CareerkgError
+from careerkg.errors import CareerkgError, UnreadableInputError
 
 __all__ = ["NetworkRefusedError", "allow_host", "allow_url", "enforce", "enforced"]
 
@@ -73,7 +73,8 @@ def allow_url(url: str) -> None:
     try:
         allow_host(host, port)
     except OSError as error:
-        raise CareerkgError(f"{url}: cannot resolve {host}: {error.strerror or error}") from error
+        reason = error.strerror or error
+        raise UnreadableInputError(f"{url}: cannot reach the endpoint: cannot resolve {host}: {reason}") from error
 
 
 def _refuse(what: str) -> None:

@@ -201,3 +201,106 @@ def test_server_errors_are_reported_with_their_status(
     done = run_exe("eligible", "--endpoint", f"{server.base}/no-such-path", cwd=repo_root)
     assert done.returncode == 2
     assert "HTTP 404" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://127.0.0.1:99999/query", "not a valid URL"),
+        ("http://[::1/query", "not a valid URL"),
+        ("http:///query", "not an http:// or https:// URL"),
+        ("http://no-such-host.invalid/query", "cannot reach the endpoint"),
+    ],
+)
+def test_a_malformed_or_unknown_endpoint_is_one_line(run_exe: Run, repo_root: Path, url: str, words: str) -> None:
+    for command in (["eligible"], ["query", "roles"], ["push"]):
+        done = run_exe(*command, "--endpoint", url, cwd=repo_root)
+        assert done.returncode == 2, (command, done.stderr)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and words in lines[0] and url in lines[0], (command, done.stderr)
+
+
+class _OddServer:
+    """A loopback HTTP server that redirects every POST elsewhere, or answers a byte at a time, and records
+    what it was sent."""
+
+    def __init__(self, behaviour: str) -> None:
+        import http.server
+        import threading
+        import time
+
+        seen = self.seen = []  # type: list[tuple[str, str]]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+                seen.append(("POST", self.path))
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if behaviour == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "/elsewhere")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                for byte in b'{"head": {"vars": []}, "results": {"bindings": []}}':
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+
+            def do_GET(self) -> None:  # noqa: N802
+                seen.append(("GET", self.path))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirect_is_reported_not_followed(run_exe: Run, repo_root: Path) -> None:
+    """Following it would send the profiles to an address the user never gave (and turn the POST into a GET)."""
+    odd = _OddServer("redirect")
+    try:
+        done = run_exe("push", "--endpoint", f"{odd.url}/store", "examples/ada.json", cwd=repo_root)
+        query = run_exe("query", "roles", "--endpoint", f"{odd.url}/query", cwd=repo_root)
+    finally:
+        odd.close()
+    assert done.returncode == 2, done.stderr
+    assert "redirect" in done.stderr and "/elsewhere" in done.stderr and "Traceback" not in done.stderr
+    assert query.returncode == 2 and "redirect" in query.stderr
+    assert all(method == "POST" and not path.startswith("/elsewhere") for method, path in odd.seen), odd.seen
+
+
+def test_a_server_that_trickles_its_answer_is_stopped_at_the_time_limit(run_exe: Run, repo_root: Path) -> None:
+    odd = _OddServer("trickle")
+    try:
+        done = run_exe("query", "roles", "--endpoint", f"{odd.url}/query", "--time-limit", "2", cwd=repo_root)
+    finally:
+        odd.close()
+    assert done.returncode == 2, done.stderr
+    assert "no answer within 2 s" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_result_cap_holds_with_an_endpoint(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    assert pushed(run_exe, repo_root, server).returncode == 0
+    endpoint = f"{server.base}/query"
+    for fmt in ("table", "json"):
+        capped = run_exe("query", "roles", "--endpoint", endpoint, "--format", fmt, "--max-results", "3", cwd=repo_root)
+        assert capped.returncode == 1, (fmt, capped.stderr)
+        assert "more than the cap of 3" in capped.stderr and capped.stdout == ""
+        roomy = run_exe(
+            "query", "roles", "--endpoint", endpoint, "--format", fmt, "--max-results", "100", cwd=repo_root
+        )
+        assert roomy.returncode == 0, (fmt, roomy.stderr)
