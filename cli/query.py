@@ -69,7 +69,8 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
 @store_option
 @endpoint_option
 @graph_option
-@click.option("--time-limit", type=click.FloatRange(min=0, max=1e6), default=300.0, show_default=True, metavar="SECONDS",
+@click.option("--time-limit", type=click.FloatRange(min=0, max=1e6), default=300.0, show_default=True,
+              metavar="SECONDS",
               envvar="CAREERKG_TIME_LIMIT", help="Stop the query after this long, exit code 1 (0: no limit). "
               "With --endpoint, the most to wait for the server.")  # fmt: skip
 @click.option("--max-results", type=click.IntRange(min=0), default=1_000_000, show_default=True, metavar="N",

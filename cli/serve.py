@@ -42,7 +42,8 @@ def _check_port(host: str, port: int) -> None:
 @profile_format_option
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, envvar="CAREERKG_QUERY_WORKERS",
               help="Processes answering SPARQL queries at once.")  # fmt: skip
-@click.option("--time-limit", type=click.FloatRange(min=0.1, max=1e6), default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=1e6), default=30.0, show_default=True,
+              metavar="SECONDS",
               envvar="CAREERKG_TIME_LIMIT",
               help="Stop a SPARQL query after this long (the client gets 503).")  # fmt: skip
 @click.option("--max-results", type=click.IntRange(min=1), default=100_000, show_default=True, metavar="N",
