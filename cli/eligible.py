@@ -22,7 +22,6 @@ from careerkg.cli.render import csv_text, short, table
 from careerkg.eligibility import Assessment, Move
 from careerkg.engine import Engine, Evaluation
 from careerkg.reports import gaps_report
-from rdflib import Graph
 
 
 def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
@@ -195,8 +194,7 @@ def _eligible_in_store(
         return
     inputs = read_inputs(profiles, engine.terms, input_format)
     evaluation, valid = evaluate_inputs(engine, inputs)
-    store.add_graph(valid)
-    store.add_profiles(Graph(), evaluation.derived)
+    store.add_profiles(valid, evaluation.derived, replacing=[a.profile for a in evaluation.assessments])
     print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph())
     finish(inputs, evaluation)
 

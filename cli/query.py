@@ -131,19 +131,23 @@ def query(
     if inferred:
         graph += engine.reasoner.knowledge_closure
     invalid = unreadable = False
+    given: list[str] = []
     if profiles:
         inputs = read_inputs(profiles, engine.terms, input_format)
         unreadable = bool(inputs.unreadable)  # reported; the readable profiles are still answered
         # Invalid profiles are never given answers, here either: they stay out of the graph.
         evaluation, valid = evaluate_inputs(engine, inputs)
         invalid = bool(evaluation.invalid)
+        given = [assessment.profile for assessment in evaluation.assessments]
         graph += valid
         if inferred or store_path is not None:  # the store keeps what inference derives
             graph += evaluation.derived_graph()
     values = _bindings(bindings, graph, engine)
     if store_path is not None:
         form = prepared.algebra.name
-        click.echo(_in_store(store_path, engine, graph, text, form, values, fmt, time_limit, max_results), nl=False)
+        click.echo(
+            _in_store(store_path, engine, graph, text, form, values, fmt, time_limit, max_results, given), nl=False
+        )
     else:
         with deadline(time_limit, source):
             result = run(prepared, graph, values)
@@ -225,6 +229,7 @@ def _in_store(
     fmt: str,
     time_limit: float,
     max_results: int,
+    replacing: list[str],
 ) -> str:
     """Add what this call brings to the persistent store, then answer the query there: Oxigraph, in a worker
     process that is stopped at the time limit (Oxigraph cannot be interrupted otherwise)."""
@@ -233,6 +238,7 @@ def _in_store(
 
     store = PersistentStore(path)
     store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+    store.forget(replacing)  # a profile given again replaces the one held
     store.add_graph(graph)  # the knowledge is already there; this adds the call's profiles and derivations
     release = store.hand_over_to_readers()  # the worker opens it read-only; no other writer may meanwhile
     del store

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 from careerkg.cli.app import Settings, UnreadableCommandError, pass_settings
 from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs, store_option_saying
-from rdflib import Graph
 
 
 def _check_port(host: str, port: int) -> None:
@@ -112,8 +111,7 @@ def serve(
             inputs = read_inputs(profiles, engine.terms, input_format)
             inputs.fail_if_unreadable()  # a server must not start with part of its data silently missing
             evaluation, valid = evaluate_inputs(engine, inputs)
-            store.add_graph(valid)
-            store.add_profiles(Graph(), evaluation.derived)
+            store.add_profiles(valid, evaluation.derived, replacing=[a.profile for a in evaluation.assessments])
             loaded = len(evaluation.assessments)
             if evaluation.invalid:
                 click.echo(f"careerkg: {len(evaluation.invalid)} invalid profile(s) not loaded (see above)", err=True)

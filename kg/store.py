@@ -13,7 +13,7 @@ clauses are ignored: Oxigraph only ever reads this store.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +66,23 @@ class PersistentStore:
         data = graph.serialize(format="nt", encoding="utf-8")
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
 
-    def add_profiles(self, profiles: Graph, derived: Mapping[str, Facts] | None = None) -> None:
-        """Keep profiles (and, if given, what inference derived for them)."""
+    def forget(self, subjects: Iterable[str]) -> None:
+        """Remove every statement about ``subjects`` (IRIs), so that a profile given again replaces the
+        one held rather than merging with it (a skill dropped, a role changed)."""
+        ox = self._ox
+        for subject in subjects:
+            node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
+            for quad in list(self.store.quads_for_pattern(node, None, None, None)):
+                self.store.remove(quad)
+
+    def add_profiles(
+        self, profiles: Graph, derived: Mapping[str, Facts] | None = None, replacing: Iterable[str] = ()
+    ) -> None:
+        """Keep profiles (and, if given, what inference derived for them), first forgetting what was held
+        about the profiles in ``replacing``."""
         from careerkg.backends import facts_to_graph
 
+        self.forget(replacing)
         self.add_graph(profiles)
         if derived:
             self.add_graph(facts_to_graph(derived))

@@ -128,3 +128,35 @@ def test_query_result_cap_refuses_large_answers(run_exe: RunExe, tmp_path: Path)
         assert small.returncode == 0 and "(100 rows)" in small.stdout
         graph = run_exe("query", "-", "--max-results", "10", *where, input="CONSTRUCT WHERE { ?s ?p ?o }")
         assert graph.returncode == 1 and "triples" in graph.stderr
+
+
+def test_a_profile_given_again_replaces_the_one_held(run_exe: RunExe, tmp_path: Path, repo_root: Path) -> None:
+    """Ada drops Coding and changes role: the store answers for the new profile, not a merge of both."""
+    store = str(tmp_path / "kgstore")
+    first = run_exe("eligible", "--store", store, "--format", "json", str(repo_root / "examples" / "ada.json"))
+    assert first.returncode == 0, first.stderr
+    ada = json.loads((repo_root / "examples" / "ada.json").read_text(encoding="utf-8"))
+    changed = ada | {"currentRole": "SeniorProductManager", "skills": ["Mentoring", "Research"]}
+    (tmp_path / "ada.json").write_text(json.dumps(changed), encoding="utf-8")
+    fresh = run_exe("eligible", "--format", "json", str(tmp_path / "ada.json"))
+    for command in (["eligible", "--store", store, "--format", "json"], ["query", "-", "--store", store]):
+        if command[0] == "eligible":
+            again = run_exe(*command, str(tmp_path / "ada.json"))
+            held = run_exe(*command)
+            assert by_profile(again.stdout) == by_profile(fresh.stdout)
+            assert by_profile(held.stdout) == by_profile(fresh.stdout)
+            assert by_profile(held.stdout) != by_profile(first.stdout)
+        else:
+            skills = run_exe(
+                *command,
+                "--profile",
+                str(tmp_path / "ada.json"),
+                "--format",
+                "csv",
+                input="SELECT ?s WHERE { <https://example.org/people/ada> <https://w3id.org/careerkg#hasSkill> ?s }",
+            )
+            assert skills.returncode == 0, skills.stderr
+            assert sorted(skills.stdout.split()[1:]) == [
+                "https://w3id.org/careerkg#Mentoring",
+                "https://w3id.org/careerkg#Research",
+            ]
