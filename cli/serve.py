@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import tempfile
 from contextlib import ExitStack
@@ -142,4 +143,11 @@ def serve(
             f"SPARQL at http://{host}:{port}/sparql, API at http://{host}:{port}/openapi.json",
             err=True,
         )
+        # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again; this handler turns
+        # that into a normal exit, so the temporary store is removed and the store's lock let go.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -995,3 +995,23 @@ def test_busy_port_message_is_one_line(run_exe: RunExe, repo_root: Path, busy_po
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
     assert f"127.0.0.1:{busy_port}" in lines[0]
+
+
+def test_sigterm_stops_the_server_cleanly_and_removes_its_temporary_store(
+    careerkg_exe: str, repo_root: Path, tmp_path: Path
+) -> None:
+    """A service manager stops the server with SIGTERM: exit 0, and the temporary store is gone with it."""
+    from conftest import RunningServer as Server
+    from conftest import free_port
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    port = free_port()
+    env_args = ["env", f"TMPDIR={scratch}", careerkg_exe, "serve", "--port", str(port), "--log-level", "warning"]
+    server = Server(env_args, port, "/health", repo_root)
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("careerkg-store-")], "no temporary store made"
+    server.process.terminate()
+    assert server.process.wait(30) == 0, server.output()
+    assert not [p for p in scratch.iterdir() if p.name.startswith("careerkg-store-")], list(scratch.iterdir())
+    assert "Traceback" not in server.output()
+    server.log.close()
