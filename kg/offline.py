@@ -4,11 +4,16 @@ to an address the user named (``--endpoint``) and ``careerkg serve``'s own liste
 Nothing in careerkg is meant to reach the network by itself: remote JSON-LD contexts are refused, SPARQL
 SERVICE is refused, FROM never loads, ``owl:imports`` are never followed and RDF/XML entities are refused.
 :func:`enforce` makes that a property of the process rather than of each code path: a Python audit hook
-(PEP 578) refuses every ``socket.connect``, ``socket.sendto`` and host-name lookup that was not allowed
+(PEP 578) refuses every ``socket.connect``, ``socket.sendto``, ``socket.sendmsg``, host-name look-up and
+reverse look-up that was not allowed
 with :func:`allow_url` or :func:`allow_host`, by raising :class:`NetworkRefusedError`. Unix-domain
 sockets (local inter-process communication) are not the network and pass. The command line enforces it
 from its first line; a library user may call :func:`enforce` too. An audit hook cannot be removed, so
 :func:`enforce` is for processes that mean to stay offline.
+
+An audit hook sees only what Python's own socket module does. Native code with its own network client
+(Oxigraph's, for SERVICE) is out of its sight; that is why every query is checked for SERVICE first, on the
+very text the engine then runs (:func:`careerkg.sparql.canonical_query_text`).
 """
 
 from __future__ import annotations
@@ -93,13 +98,19 @@ def _is_allowed_address(host: Any, port: Any) -> bool:
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
-    if event in {"socket.connect", "socket.sendto"}:
+    if event in {"socket.connect", "socket.sendto", "socket.sendmsg"}:
         sock, address = args[0], args[1]
         if getattr(sock, "family", None) == getattr(socket, "AF_UNIX", object()):
+            return
+        if address is None and event == "socket.sendmsg":  # on a socket already connected (and checked then)
             return
         if isinstance(address, tuple) and len(address) >= 2 and _is_allowed_address(address[0], address[1]):
             return
         _refuse(f"a connection to {address!r}")
+    elif event in {"socket.gethostbyaddr", "socket.getnameinfo"}:  # reverse look-ups ask a name server
+        address = args[0][0] if isinstance(args[0], tuple) else args[0]
+        if not _is_literal_address_allowed(str(address)):
+            _refuse(f"a reverse look-up of {address!r}")
     elif event == "socket.getaddrinfo" or event == "socket.gethostbyname":
         host = args[0]
         if host is None:

@@ -217,3 +217,35 @@ def test_the_command_works_with_no_network_at_all(run_exe: RunExe, repo_root: Pa
         )
         assert done.returncode == 0, (args, done.stderr)
         assert done.stdout.strip() or "All profiles conform" in done.stderr
+
+
+def test_the_audit_hook_refuses_every_way_out(canary: Canary, repo_root: Path) -> None:
+    """Connections, datagrams (sendto, sendmsg), look-ups and reverse look-ups: each refused once enforced."""
+    port = canary.url.rsplit(":", 1)[1]
+    script = f"""
+import socket
+from careerkg.offline import NetworkRefusedError, enforce
+enforce()
+attempts = {{
+    "connect": lambda: socket.create_connection(("127.0.0.1", {port}), timeout=5),
+    "sendto": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", {port})),
+    "sendmsg": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendmsg([b"x"], [], 0, ("127.0.0.1", {port})),
+    "getaddrinfo": lambda: socket.getaddrinfo("example.org", 80),
+    "gethostbyname": lambda: socket.gethostbyname("example.org"),
+    "gethostbyaddr": lambda: socket.gethostbyaddr("192.0.2.1"),
+    "getnameinfo": lambda: socket.getnameinfo(("192.0.2.1", 80), 0),
+}}
+for name, attempt in attempts.items():
+    try:
+        attempt()
+    except NetworkRefusedError:
+        print(name, "refused")
+    else:
+        print(name, "ALLOWED")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=repo_root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("\n")
+    names = ["connect", "sendto", "sendmsg", "getaddrinfo", "gethostbyname", "gethostbyaddr", "getnameinfo"]
+    assert [line for line in lines if line] == [f"{name} refused" for name in names]
+    assert canary.hits == []
