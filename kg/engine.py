@@ -17,7 +17,7 @@ from careerkg.catalogue import Catalogue
 from careerkg.compiled import Facts, Term, term
 from careerkg.eligibility import Assessment, assess
 from careerkg.prepared import Prepared, load_prepared
-from careerkg.profiles import ProfileSet, well_formed_iri
+from careerkg.profiles import RELATIVE_BASE, ProfileSet, well_formed_iri
 from careerkg.terms import TermIndex
 from careerkg.validation import Violation
 from careerkg.vocab import RDF, bind_prefixes
@@ -167,8 +167,12 @@ def merge_evaluations(evaluations: list[Evaluation]) -> Evaluation:
 def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
     found = []
     if not well_formed_iri(subject):
-        found.append(Violation(subject, None, subject, "The profile's identifier (@id) is not a valid IRI.",
-                               "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
+        message = "The profile's identifier (@id) is not a valid IRI."
+        if subject.startswith(RELATIVE_BASE):
+            message = (
+                f"The profile's identifier {subject.removeprefix(RELATIVE_BASE)!r} is relative; give an absolute IRI."
+            )
+        found.append(Violation(subject, None, subject, message, "Violation", "urn:careerkg:well-formed-iris"))
     for predicate, o in facts:
         p = str(predicate)
         if not well_formed_iri(p):

@@ -30,6 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 __all__ = [
     "CONTEXT_IRI",
     "GENERATED_PROFILE_PREFIX",
+    "RELATIVE_BASE",
     "MAX_JSON_DEPTH",
     "max_input_bytes",
     "parse_json",
@@ -64,11 +65,20 @@ def max_input_bytes() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_INPUT_BYTES
 
 
+#: The base that relative IRIs in profile documents resolve against: a name that can never be real (RFC 2606
+#: reserves ``.invalid``), so that a relative IRI is caught as one instead of silently taking the address of
+#: wherever careerkg happens to run (rdflib's default base is the working directory).
+RELATIVE_BASE = "https://relative-iri.careerkg.invalid/"
+
+
 @lru_cache(maxsize=4096)
 def well_formed_iri(iri: str) -> bool:
-    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes)."""
+    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes), and was
+    not relative in its document (resolved against :data:`RELATIVE_BASE`)."""
     if iri.startswith("_:"):
         return True
+    if iri.startswith(RELATIVE_BASE):
+        return False
     import pyoxigraph
 
     try:
@@ -344,7 +354,7 @@ def _parse_json(
                         "give each person one record (this one is skipped)"
                     )
                 try:
-                    graph.parse(data=json.dumps(record), format="json-ld")
+                    graph.parse(data=json.dumps(record), format="json-ld", publicID=RELATIVE_BASE)
                 except Exception as error:  # rdflib's JSON-LD errors have no common base class
                     raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
             except UnreadableInputError as error:
@@ -410,7 +420,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         if fmt == "xml":
             refuse_xml_declarations(source.data, source.name)
         try:
-            graph.parse(data=text, format=fmt)
+            graph.parse(data=text, format=fmt, publicID=RELATIVE_BASE)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
             bad_syntax = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^", str(error), re.DOTALL)
             if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input
@@ -516,7 +526,7 @@ def record_facts(
                 return subject, fast, {}
     graph = Graph()
     try:
-        graph.parse(data=json.dumps(doc), format="json-ld")
+        graph.parse(data=json.dumps(doc), format="json-ld", publicID=RELATIVE_BASE)
     except Exception as error:  # rdflib's JSON-LD errors have no common base class
         raise UnreadableInputError(f"{where}: not valid JSON-LD: {error}") from error
     subjects = profile_subjects(graph)

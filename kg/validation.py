@@ -87,7 +87,51 @@ def validate_profiles(profiles: Graph) -> ValidationReport:
     skills exist."""
     data = bundled.load([Part.ONTOLOGY, Part.KG])
     data += profiles
-    return _validate(data, _shapes("profile-shapes.ttl"))
+    report = _validate(data, _shapes("profile-shapes.ttl"))
+    malformed = _malformed_iri_results(profiles, report.graph)
+    return _report(False, report.graph) if malformed else report
+
+
+#: The source named by the results for IRIs that no RDF store would take (not a shape of the shapes file).
+WELL_FORMED_IRIS = "urn:careerkg:well-formed-iris"
+
+
+def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
+    """Add to ``report`` a SHACL result for each statement of ``profiles`` naming a malformed IRI (as
+    subject, property, value or a literal's datatype): JSON-LD lets any string through as an ``@id``,
+    which pySHACL does not check but every store refuses. Returns how many were added."""
+    from careerkg.profiles import RELATIVE_BASE, well_formed_iri
+    from rdflib import BNode, Literal, URIRef
+
+    node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
+    added = 0
+    for subject, predicate, value in profiles:
+        if isinstance(value, Literal) and value.datatype is not None and not well_formed_iri(str(value.datatype)):
+            bad = str(value.datatype)
+        else:
+            bad = next(
+                (str(n) for n in (subject, predicate, value) if isinstance(n, URIRef) and not well_formed_iri(str(n))),
+                "",
+            )
+        if not bad:
+            continue
+        relative = bad.startswith(RELATIVE_BASE)
+        shown = bad.removeprefix(RELATIVE_BASE)
+        message = f"{shown!r} is a relative IRI; give an absolute one" if relative else f"{shown!r} is not a valid IRI"
+        result = BNode()
+        report.add((node or BNode(), SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        # A malformed IRI cannot be written as one (a Turtle report would not parse): it is given as text.
+        report.add((result, SH.focusNode, subject if str(subject) != bad else Literal(bad)))
+        report.add((result, SH.resultPath, predicate if str(predicate) != bad else Literal(bad)))
+        report.add((result, SH.value, Literal(str(value))))
+        report.add((result, SH.resultMessage, Literal(f"The statement names a malformed IRI: {message}.")))
+        report.add((result, SH.resultSeverity, SH.Violation))
+        report.add((result, SH.sourceShape, URIRef(WELL_FORMED_IRIS)))
+        added += 1
+    if added and node is not None:
+        report.set((node, SH.conforms, Literal(False)))
+    return added
 
 
 def combine(reports: list[ValidationReport]) -> ValidationReport:

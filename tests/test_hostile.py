@@ -532,6 +532,49 @@ def test_a_malformed_iri_anywhere_in_a_record_costs_only_that_record(
         assert [r["profile"] for r in json.loads(done.stdout)] == [P + "good"]
 
 
+RELATIVE_TURTLE = f"""<ada> a <{CK}Profile> ; <{CK}currentRole> <{CK}ProductManager> ; <{CK}hasSkill> <{CK}Coding> .
+<{P}good> <{CK}currentRole> <{CK}ProductManager> ; <{CK}hasSkill> <{CK}Coding> .
+"""
+
+
+@pytest.mark.parametrize("command", ["eligible", "eligible --store", "validate", "validate --format turtle"])
+def test_a_relative_iri_is_reported_never_resolved_against_the_working_directory(
+    run_exe: RunExe, tmp_path: Path, command: str
+) -> None:
+    """rdflib resolves relative IRIs against the working directory (file:///...), which would leak the path and
+    name people after wherever careerkg ran: careerkg reports them as relative instead."""
+    (tmp_path / "rel.ttl").write_text(RELATIVE_TURTLE, encoding="utf-8")
+    args = {
+        "eligible": ["eligible"],
+        "eligible --store": ["eligible", "--store", str(tmp_path / "store")],
+        "validate": ["validate"],
+        "validate --format turtle": ["validate", "--format", "turtle"],
+    }[command]
+    done = run_exe(*args, "rel.ttl", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 1, done.stderr
+    assert "file://" not in done.stdout + done.stderr
+    assert "'ada'" in done.stdout + done.stderr and "relative" in done.stdout + done.stderr
+    if command.startswith("eligible"):
+        assert f"{P}good" in done.stdout
+    if command == "validate --format turtle":
+        assert len(Graph().parse(data=done.stdout, format="turtle")) > 0
+
+
+def test_a_statement_with_a_malformed_iri_fails_validate_with_a_report_that_parses(
+    run_exe: RunExe, tmp_path: Path
+) -> None:
+    bad = MALFORMED_IRI_PLACES["a nested node's @id"](record("bad"))
+    (tmp_path / "bad.json").write_text(json.dumps([bad, record("good")]), encoding="utf-8")
+    for fmt in ("text", "json", "turtle"):
+        done = run_exe("validate", "--format", fmt, "bad.json", cwd=tmp_path)
+        assert_no_crash(done)
+        assert done.returncode == 1, (fmt, done.stderr)
+        assert "http://example.org/a{b}" in done.stdout
+    report = Graph().parse(data=done.stdout, format="turtle")
+    assert (None, None, None) in report
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""
