@@ -32,6 +32,7 @@ from careerkg.sparql import (
     named_queries,
     prepare,
     run,
+    trailing_values_problem,
     tsv,
     values_clause,
 )
@@ -120,6 +121,10 @@ def query(
             raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "
                                    "do not apply (load profiles with `careerkg push`)")  # fmt: skip
         values = _bindings(bindings, engine.knowledge, engine)
+        problem = trailing_values_problem(prepared, list(values))
+        if values and problem:
+            raise click.UsageError(f"--bind with --endpoint: {problem}, so the server could not apply the "
+                                   "binding as careerkg does; select the variable or drop --endpoint")  # fmt: skip
         form = prepared.algebra.name
         server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT)
         click.echo(_at_endpoint(server, text + values_clause(values), form, fmt, max_results), nl=False)

@@ -42,6 +42,7 @@ __all__ = [
     "parse_header",
     "prepare",
     "run",
+    "trailing_values_problem",
     "tsv",
     "values_clause",
 ]
@@ -133,6 +134,28 @@ def values_clause(bindings: dict[str, Identifier]) -> str:
             raise UnknownTermError(f"--bind {name}: {str(value)!r} is not a valid IRI")
         cells.append(value.n3())
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }\n"
+
+
+def trailing_values_problem(query: Query, names: list[str]) -> str | None:
+    """Why bindings for ``names``, sent as a trailing ``VALUES`` block (:func:`values_clause`), would not mean
+    what initial bindings mean, or ``None`` when they would. A trailing block joins with the query's answer:
+    the same as binding first when each name is projected and the query does not aggregate at its top level
+    (grouping inside a sub-select is fine)."""
+    algebra = query.algebra
+    if algebra.name != "SelectQuery":
+        return None
+    projected = {str(v) for v in algebra.get("PV") or []}
+    missing = [name for name in names if name not in projected]
+    if missing:
+        return f"?{missing[0]} is not among the variables the query selects"
+    node = algebra.get("p")
+    while node is not None and getattr(node, "name", None) in {
+        "Project", "Slice", "Distinct", "Reduced", "OrderBy", "Extend", "Filter", "AggregateJoin", "Group"
+    }:  # fmt: skip
+        if node.name in {"AggregateJoin", "Group"}:
+            return "the query groups or aggregates its answer"
+        node = node.get("p")
+    return None
 
 
 def load_query(spec: str, stdin_text: str | None = None) -> tuple[str, str]:
