@@ -193,7 +193,12 @@ class QueryPool:
     def _add(self) -> None:
         worker = _Worker(self._context, self.store_path)
         with self._lock:
-            self._all.add(worker)
+            closed = self._closed
+            if not closed:
+                self._all.add(worker)
+        if closed:  # closed while this one started: it must not outlive the pool
+            worker.stop()
+            return
         self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
