@@ -46,8 +46,8 @@ __all__ = [
 #: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
 CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
 
-#: The most bytes careerkg reads of one whole-document input (JSON Lines are streamed and have no such cap);
-#: CAREERKG_MAX_INPUT_BYTES changes it.
+#: The most bytes careerkg reads of one whole-document input (``careerkg eligible`` streams JSON Lines files, which
+#: have no such cap there; every other command reads each input whole); CAREERKG_MAX_INPUT_BYTES changes it.
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 
 #: The suffixes of JSON Lines files.
@@ -163,8 +163,8 @@ class ProfileInput:
         data = stream.read(limit + 1)
         if len(data) > limit:
             raise UnreadableInputError(
-                f"{name}: larger than {limit:,} bytes, the most careerkg reads of one document; give many "
-                "profiles as JSON Lines (.jsonl), which stream, or raise CAREERKG_MAX_INPUT_BYTES"
+                f"{name}: larger than {limit:,} bytes, the most careerkg reads of one document; `careerkg "
+                "eligible` streams JSON Lines files (.jsonl) of any size, or raise CAREERKG_MAX_INPUT_BYTES"
             )
         return cls(name, data)
 
