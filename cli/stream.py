@@ -109,6 +109,30 @@ def _evaluate(
     return results, derived
 
 
+def _evaluate_isolating_failures(
+    engine: Engine, profiles: list[tuple[str, str, Facts]], others: dict[Any, set[Any]]
+) -> tuple[list[Assessment | tuple[Violation, ...]], dict[str, Facts], dict[int, str]]:
+    """:func:`_evaluate` for the chunk; should it fail unexpectedly, each profile again on its own, so that one
+    record no check foresaw costs only itself (reported with the failure), never its whole chunk."""
+    try:
+        results, derived = _evaluate(engine, profiles, others)
+        return results, derived, {}
+    except Exception:  # noqa: BLE001 - narrowed below, one profile at a time
+        pass
+    results = [() for _ in profiles]
+    derived = {}
+    failures: dict[int, str] = {}
+    for index, profile in enumerate(profiles):
+        try:
+            (result,), found = _evaluate(engine, [profile], others)
+        except Exception as error:  # noqa: BLE001 - reported on the record's own line
+            failures[index] = f"{type(error).__name__}: {str(error)[:200]}"
+            continue
+        results[index] = result
+        derived.update(found)
+    return results, derived, failures
+
+
 def render_chunk(items: list[Item]) -> ChunkOutput:
     """Parse, validate, reason over and render one chunk (runs in a worker)."""
     engine: Engine = _WORKER["engine"]
@@ -116,7 +140,7 @@ def render_chunk(items: list[Item]) -> ChunkOutput:
     explain: bool = _WORKER["explain"]
     out = ChunkOutput()
     parsed = parse_items(items, engine.terms)
-    results, derived = _evaluate(engine, parsed.profiles, parsed.others)
+    results, derived, failures = _evaluate_isolating_failures(engine, parsed.profiles, parsed.others)
     for position, (kind, index) in enumerate(parsed.order):
         source, document = items[position].source, items[position].document
         if kind == "error":
@@ -127,7 +151,10 @@ def render_chunk(items: list[Item]) -> ChunkOutput:
             continue
         location, iri, _ = parsed.profiles[index]
         result = results[index]
-        if isinstance(result, Assessment):
+        if index in failures:
+            message = f"Error: {location}: careerkg could not evaluate {iri} ({failures[index]}); please report it"
+            out.records.append(Record(source, document, location, iri, "unreadable", None, [message]))
+        elif isinstance(result, Assessment):
             piece = render(result, fmt, explain) if fmt != "turtle" else None
             out.records.append(Record(source, document, location, iri, "answered", piece))
         else:
