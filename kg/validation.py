@@ -106,7 +106,7 @@ def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
     node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     added = 0
     for subject, predicate, value in profiles:
-        if isinstance(value, Literal) and value.datatype is not None and not well_formed_iri(str(value.datatype)):
+        if isinstance(value, Literal) and value.datatype and not well_formed_iri(str(value.datatype)):
             bad = str(value.datatype)
         else:
             bad = next(
