@@ -134,9 +134,14 @@ def serve(
         engine.backend  # noqa: B018 - built now, before requests arrive from several threads
         pool = QueryPool(str(store_path), workers, time_limit, max_results)
         stack.callback(pool.close)
-        first = pool.run("ASK {}", False, "application/sparql-results+json")
-        if first.status != 200:
-            raise click.ClickException(first.body.decode("utf-8", "replace").strip())
+        try:
+            facts["queryWorkersWithoutNetwork"] = pool.start()
+        except OSError as error:
+            raise click.ClickException(str(error)) from error
+        if not facts["queryWorkersWithoutNetwork"]:
+            warning = ("careerkg: warning: this system does not let the query workers leave the network (no user "
+                       "namespaces); SERVICE is still refused by careerkg's check of each query")  # fmt: skip
+            click.echo(warning, err=True)
         app = create_app(Service(engine, pool, Limits(time_limit, max_results, max_body, max_query), facts))
         click.echo(
             f"careerkg {__version__}: {facts['triples']:,} triples, {facts['profiles']:,} profiles; "

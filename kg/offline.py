@@ -28,7 +28,7 @@ from typing import Any
 
 from careerkg.errors import CareerkgError, UnreadableInputError
 
-__all__ = ["NetworkRefusedError", "allow_host", "allow_url", "enforce", "enforced"]
+__all__ = ["NetworkRefusedError", "allow_host", "allow_url", "enforce", "enforced", "leave_the_network"]
 
 _lock = threading.Lock()
 _installed = False
@@ -128,3 +128,23 @@ def _is_literal_address_allowed(name: str) -> bool:
     except ValueError:
         return False
     return any(host == address for host, _ in _addresses)
+
+
+def leave_the_network() -> bool:
+    """Move this process into a network namespace of its own, with no interface at all (Linux), so that
+    not even native code can reach the network: the audit hook sees only Python's sockets, and Oxigraph has
+    its own HTTP client (for SERVICE). Call it while the process has a single thread. Returns whether it
+    worked: it needs unprivileged user namespaces, or the right to make network namespaces."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    for flags in (clone_newnet, clone_newuser | clone_newnet):
+        if libc.unshare(flags) == 0:
+            return True
+    return False

@@ -219,6 +219,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                                             "maxResults": {"type": "integer"},
                                             "maxBodyBytes": {"type": "integer"},
                                             "maxQueryBytes": {"type": "integer"},
+                                            "queryWorkersWithoutNetwork": {"type": "boolean"},
                                         },
                                     }
                                 }

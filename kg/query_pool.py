@@ -104,17 +104,20 @@ def oxigraph_syntax_message(message: str) -> str:
 def _worker(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only, say whether that worked, then answer queries until the
     pipe closes."""
-    import pyoxigraph as ox
-    from careerkg.offline import enforce
+    from careerkg.offline import enforce, leave_the_network
 
-    enforce()  # a worker never needs the network
+    # A worker never needs the network: it leaves it altogether where the system allows (before any thread
+    # starts), which stops native code too, and refuses Python's own sockets in any case.
+    without_network = leave_the_network()
+    enforce()
+    import pyoxigraph as ox
 
     try:
         store = ox.Store.read_only(store_path)
     except OSError as error:
         conn.send(("failed", f"cannot open the store {store_path} read-only: {error}"))
         return
-    conn.send(("ready", None))
+    conn.send(("ready", without_network))
     while True:
         try:
             text, graph_form, fmt, cap, bindings = conn.recv()
@@ -146,6 +149,8 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        #: whether the worker runs in a network namespace with no interface (known once it is ready)
+        self.without_network = False
 
     def wait_ready(self) -> None:
         """Wait for the worker to have opened the store (once); :class:`_WorkerFailed` if it could not."""
@@ -160,6 +165,7 @@ class _Worker:
         if kind != "ready":
             raise _WorkerFailed(str(message))
         self.ready = True
+        self.without_network = bool(message)
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -259,6 +265,18 @@ class QueryPool:
         if kind == "syntax":
             return _problem(400, f"SPARQL syntax error: {value}")
         return _problem(500, f"the query failed: {value}")
+
+    def start(self) -> bool:
+        """Wait until every worker has opened the store (call before taking queries); :class:`OSError` with
+        the reason if one could not. Returns whether every worker runs without any network."""
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            try:
+                worker.wait_ready()
+            except _WorkerFailed as error:
+                raise OSError(str(error)) from error
+        return all(worker.without_network for worker in workers)
 
     def close(self) -> None:
         with self._lock:

@@ -150,6 +150,13 @@ def test_profile_inputs_never_fetch(route: str, canary: Canary, run_exe: RunExe,
         # hidden from rdflib's check by a comment that only Oxigraph ends at a carriage return
         ("SELECT * WHERE {{ # x\rSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n?s ?p ?o }}", 1, "SERVICE is refused"),
         ("SELECT * WHERE {{ # x\\u000dSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n?s ?p ?o }}", 1, "SERVICE is refused"),
+        # Oxigraph reads a name, a dot and a SERVICE clause where rdflib reads one prefixed name
+        (
+            "PREFIX : <{url}/exfil>\nPREFIX w: <https://w3i>\n"
+            "SELECT * WHERE {{ ?s ?p w:d.org\\/careerkg\\#ProductManager.SERVICE:x {{ ?a ?b ?c }} }}",
+            1,
+            "SERVICE is refused",
+        ),
         ("SELECT (COUNT(*) AS ?n) FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}", 0, ""),
         ("SELECT (COUNT(*) AS ?n) FROM NAMED <{url}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, ""),
         ("LOAD <{url}/data.ttl>", 1, "read-only"),
@@ -248,4 +255,33 @@ for name, attempt in attempts.items():
     lines = done.stdout.split("\n")
     names = ["connect", "sendto", "sendmsg", "getaddrinfo", "gethostbyname", "gethostbyaddr", "getnameinfo"]
     assert [line for line in lines if line] == [f"{name} refused" for name in names]
+    assert canary.hits == []
+
+
+def test_query_workers_have_no_network_even_past_the_query_check(canary: Canary, tmp_path: Path) -> None:
+    """Defence in depth: Oxigraph's own HTTP client (SERVICE) is native code the audit hook cannot see, so the
+    query workers of `serve` and `query --store` leave the network altogether (a namespace with no interface).
+    Here the query check is skipped on purpose, by calling the pool directly: the canary still gets nothing."""
+    from careerkg.engine import Engine
+    from careerkg.query_pool import QueryPool
+    from careerkg.store import PersistentStore
+
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode != 0:
+        pytest.skip("cannot create a network namespace here (unshare -rn)")
+    engine = Engine()
+    store = PersistentStore(tmp_path / "store")
+    store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+    store.close()
+    del store
+    pool = QueryPool(str(tmp_path / "store"), workers=1, time_limit=30, max_results=100)
+    try:
+        assert pool.start() is True
+        service = f"SELECT * WHERE {{ SERVICE <{canary.url}/sparql> {{ ?s ?p ?o }} }}"
+        answer = pool.run(service, False, "application/sparql-results+json")
+        assert answer.status != 200, answer.body
+        plain = pool.run("ASK { ?s ?p ?o }", False, "application/sparql-results+json")
+        assert plain.status == 200 and b"true" in plain.body
+    finally:
+        pool.close()
     assert canary.hits == []

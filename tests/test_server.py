@@ -406,6 +406,7 @@ def test_health_and_index(client: httpx.Client) -> None:
     facts = health.json()
     assert facts["status"] == "ok"
     assert facts["profiles"] == 4  # team.jsonl
+    assert isinstance(facts["queryWorkersWithoutNetwork"], bool)  # True where user namespaces are allowed
     (count,) = bindings(sparql(client, COUNT_ALL), "n")
     assert facts["triples"] >= int(count) > 1000
     index = client.get("/")
@@ -452,6 +453,18 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
         _post_form(query="SELECT * WHERE { # x\\u005Cu000DSERVICE <http://127.0.0.1:9/s> { ?s ?p ?o }\n?s ?p ?o }"),
         400,
         ("escape",),
+    ),
+    "SERVICE read differently by the two parsers": (
+        _post_form(query="PREFIX : <http://127.0.0.1:9/x>\nPREFIX w: <https://w3i>\nSELECT * WHERE { ?s ?p "
+                   "w:d.org\\/careerkg\\#ProductManager.SERVICE:x { ?a ?b ?c } }"),
+        403,
+        ("SERVICE",),
+    ),
+    "the word service in a string": (
+        _post_form(query='SELECT ?l WHERE { ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l '
+                   'FILTER(CONTAINS(?l, "customer service")) }'),
+        403,
+        ("SERVICE", "--bind", "[s]ervice"),
     ),
     "SERVICE in a comment": (_post_form(query=ROLE_QUERY + " # SERVICE <http://127.0.0.1:9/s>"), 403, ("SERVICE",)),
     "query over --max-query": (_post_form(query=ROLE_QUERY + " #" + "x" * 70_000), 413, ("65,536", "--max-query")),
