@@ -17,7 +17,7 @@ from careerkg.catalogue import Catalogue
 from careerkg.compiled import Facts, Term, term
 from careerkg.eligibility import Assessment, assess
 from careerkg.prepared import Prepared, load_prepared
-from careerkg.profiles import RELATIVE_BASE, ProfileSet, well_formed_iri
+from careerkg.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
 from careerkg.terms import TermIndex
 from careerkg.validation import Violation
 from careerkg.vocab import RDF, bind_prefixes
@@ -179,10 +179,10 @@ def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
             found.append(Violation(subject, p, None, f"The property {p!r} is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
         elif type(o) is str and not well_formed_iri(o):
-            found.append(Violation(subject, p, o, "The value is not a valid IRI.", "Violation",
+            found.append(Violation(subject, p, printable(o), "The value is not a valid IRI.", "Violation",
                                    "urn:careerkg:well-formed-iris"))  # fmt: skip
-        # (an empty datatype is rdflib's for a JSON number where the context wants an IRI: the shapes say that)
-        elif isinstance(o, Literal) and o.datatype and not well_formed_iri(str(o.datatype)):
-            found.append(Violation(subject, p, str(o), f"The value's datatype {str(o.datatype)!r} is not a valid IRI.",
-                                   "Violation", "urn:careerkg:well-formed-iris"))  # fmt: skip
+        elif isinstance(o, Literal) and (problem := literal_problem(o)) is not None:
+            message = f"The value is not one an RDF store takes: {problem}."
+            found.append(Violation(subject, p, printable(str(o)), message, "Violation",
+                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
     return found

@@ -30,6 +30,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 __all__ = [
     "CONTEXT_IRI",
     "GENERATED_PROFILE_PREFIX",
+    "literal_problem",
+    "printable",
     "RELATIVE_BASE",
     "MAX_JSON_DEPTH",
     "max_input_bytes",
@@ -71,6 +73,45 @@ def max_input_bytes() -> int:
 RELATIVE_BASE = "https://relative-iri.careerkg.invalid/"
 
 
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def printable(text: str) -> str:
+    """``text`` with any lone UTF-16 surrogate written as an escape (``\\ud800``), so that it can be shown."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def literal_problem(value: Literal) -> str | None:
+    """What an RDF store would refuse in the literal ``value`` (a malformed datatype IRI, a language tag
+    that is not BCP 47, rdf:langString with no tag), or None."""
+    if printable(str(value)) != str(value):
+        return "the text holds a lone UTF-16 surrogate, which is not a Unicode character"
+    if value.language:
+        if not _well_formed_language(value.language):
+            return f"the language tag {value.language!r} is not a valid BCP 47 tag"
+    elif (
+        value.datatype
+    ):  # (an empty datatype is rdflib's for a JSON number where an IRI is wanted: the shapes say that)
+        if str(value.datatype) == _LANG_STRING:
+            return "rdf:langString needs a language tag"
+        if not well_formed_iri(str(value.datatype)):
+            return f"the datatype {str(value.datatype)!r} is not a valid IRI"
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _well_formed_language(tag: str) -> bool:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Literal("x", language=tag)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=4096)
 def well_formed_iri(iri: str) -> bool:
     """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes), and was
@@ -83,7 +124,7 @@ def well_formed_iri(iri: str) -> bool:
 
     try:
         pyoxigraph.NamedNode(iri)
-    except ValueError:
+    except (ValueError, UnicodeError):
         return False
     return True
 
@@ -275,9 +316,31 @@ def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
 GENERATED_PROFILE_PREFIX = "urn:careerkg:profile:"
 
 
+def _refuse_lone_surrogates(record: dict[str, Any], where: str) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no Unicode character: no RDF store or
+    UTF-8 output can hold it, so the record is refused (only non-ASCII strings need a look)."""
+    stack: list[Any] = [record]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            for text in (key, value):
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError as error:
+                        raise UnreadableInputError(
+                            f"{where}: a string holds a lone UTF-16 surrogate ({text[error.start]!r}), "
+                            "which is not a Unicode character"
+                        ) from error
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+
+
 def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
+    _refuse_lone_surrogates(record, where)
     doc: dict[str, Any] = dict(_local_contexts(record, where))
     if "@graph" in doc:  # a JSON-LD document of several nodes: taken as it is
         return doc

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from careerkg.profiles import well_formed_iri
+from careerkg.profiles import literal_problem, well_formed_iri
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -50,10 +50,10 @@ def storable(graph: Graph, drop_subjects: set[Node]) -> tuple[Graph, int]:
     checked: dict[str, bool] = {}
 
     def fine(node: Node) -> bool:
+        if isinstance(node, Literal):
+            return literal_problem(node) is None and (node.datatype is None or bool(str(node.datatype)))
         if isinstance(node, URIRef):
             iri = str(node)
-        elif isinstance(node, Literal) and node.datatype is not None:
-            iri = str(node.datatype)
         else:
             return True
         if iri not in checked:

@@ -100,14 +100,15 @@ def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
     """Add to ``report`` a SHACL result for each statement of ``profiles`` naming a malformed IRI (as
     subject, property, value or a literal's datatype): JSON-LD lets any string through as an ``@id``,
     which pySHACL does not check but every store refuses. Returns how many were added."""
-    from careerkg.profiles import RELATIVE_BASE, well_formed_iri
+    from careerkg.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
     from rdflib import BNode, Literal, URIRef
 
     node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     added = 0
     for subject, predicate, value in profiles:
-        if isinstance(value, Literal) and value.datatype and not well_formed_iri(str(value.datatype)):
-            bad = str(value.datatype)
+        literal = literal_problem(value) if isinstance(value, Literal) else None
+        if literal is not None:
+            bad = printable(str(value))
         else:
             bad = next(
                 (str(n) for n in (subject, predicate, value) if isinstance(n, URIRef) and not well_formed_iri(str(n))),
@@ -118,19 +119,28 @@ def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
         relative = bad.startswith(RELATIVE_BASE)
         shown = bad.removeprefix(RELATIVE_BASE)
         message = f"{shown!r} is a relative IRI; give an absolute one" if relative else f"{shown!r} is not a valid IRI"
+        if literal is not None:
+            message = literal
         result = BNode()
         report.add((node or BNode(), SH.result, result))
         report.add((result, RDF.type, SH.ValidationResult))
         # A malformed IRI cannot be written as one (a Turtle report would not parse): it is given as text.
         report.add((result, SH.focusNode, subject if str(subject) != bad else Literal(bad)))
         report.add((result, SH.resultPath, predicate if str(predicate) != bad else Literal(bad)))
-        report.add((result, SH.value, Literal(str(value))))
-        report.add((result, SH.resultMessage, Literal(f"The statement names a malformed IRI: {message}.")))
+        report.add((result, SH.value, Literal(printable(str(value)))))
+        report.add((result, SH.resultMessage, Literal(f"The statement is not one an RDF store takes: {message}.")))
         report.add((result, SH.resultSeverity, SH.Violation))
         report.add((result, SH.sourceShape, URIRef(WELL_FORMED_IRIS)))
         added += 1
     if added and node is not None:
         report.set((node, SH.conforms, Literal(False)))
+    # pySHACL's own results may name such IRIs too (sh:value <htt)s://x>): written as text, so that the report
+    # is RDF any tool can read back.
+    for triple in list(report):
+        if any(isinstance(n, URIRef) and not well_formed_iri(str(n)) for n in triple):
+            report.remove(triple)
+            report.add(tuple(Literal(str(n)) if isinstance(n, URIRef) and not well_formed_iri(str(n)) and i == 2 else n
+                             for i, n in enumerate(triple)))  # type: ignore[arg-type]  # fmt: skip
     return added
 
 

@@ -41,6 +41,7 @@ from rdflib import Graph
 
 RunExe = Callable[..., CompletedProcess[str]]
 CK = "https://w3id.org/careerkg#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 P = "https://example.org/hostile/"
 
 # -- helpers ----------------------------------------------------------------------------------------------------
@@ -489,6 +490,8 @@ def test_a_record_whose_id_is_not_an_iri_is_not_silently_dropped(run_exe: RunExe
 MALFORMED_IRI_PLACES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "a literal's datatype": lambda r: r | {"name": {"@value": "x", "@type": "http://example.org/a{b}"}},
     "a nested node's @id": lambda r: r | {"skills": [{"@id": "http://example.org/a{b}", "@type": CK + "Skill"}]},
+    "a language tag that is not BCP 47": lambda r: r | {"name": {"@value": "x", "@language": "abcdefghi"}},
+    "rdf:langString without a tag": lambda r: r | {"name": {"@value": "x", "@type": RDF_NS + "langString"}},
 }
 
 
@@ -525,7 +528,10 @@ def test_a_malformed_iri_anywhere_in_a_record_costs_only_that_record(
     done = run_exe(*command, cwd=tmp_path, input=ask_good if where == "query --store" else None)
     assert_no_crash(done)
     assert done.returncode == 1, done.stderr
-    assert any(f"invalid profile {P}bad" in line and "not a valid IRI" in line for line in nonblank(done.stderr))
+    assert any(
+        f"invalid profile {P}bad" in line and ("not a valid IRI" in line or "not one an RDF store takes" in line)
+        for line in nonblank(done.stderr)
+    ), done.stderr
     if where == "query --store":
         assert done.stdout.strip() == "true"
     else:
@@ -573,6 +579,66 @@ def test_a_statement_with_a_malformed_iri_fails_validate_with_a_report_that_pars
         assert "http://example.org/a{b}" in done.stdout
     report = Graph().parse(data=done.stdout, format="turtle")
     assert (None, None, None) in report
+
+
+@pytest.mark.parametrize("command", list(PROFILE_COMMANDS))
+def test_a_lone_surrogate_costs_only_its_record(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    """JSON can escape half a UTF-16 pair ("\\ud800"): not a character, so the record is unreadable, in one line,
+    and the good record next to it is still answered."""
+    bad = json.dumps(record("bad", name="\ud800"))  # json.dumps writes the lone surrogate as \ud800
+    (tmp_path / "s.json").write_text(f"[{json.dumps(record('good'))}, {bad}]", encoding="utf-8")
+    done = run_exe(*PROFILE_COMMANDS[command]("s.json"), cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    assert one_error_line(done).startswith("Error: s.json[1]: a string holds a lone UTF-16 surrogate")
+    if command != "validate":
+        assert f"{P}good" in done.stdout or command == "path"
+
+
+def test_a_lone_surrogate_in_turtle_makes_that_profile_invalid(run_exe: RunExe, tmp_path: Path) -> None:
+    name = '<http://xmlns.com/foaf/0.1/name> "\\uD800"'
+    text = f"<{P}good> <{CK}currentRole> <{CK}ProductManager> .\n<{P}bad> <{CK}currentRole> <{CK}ProductManager> ; {name} .\n"
+    (tmp_path / "s.ttl").write_text(text, encoding="utf-8")
+    for args in (
+        ["eligible"],
+        ["gaps"],
+        ["eligible", "--store", str(tmp_path / "store")],
+        ["validate", "--format", "turtle"],
+    ):
+        done = run_exe(*args, "s.ttl", cwd=tmp_path)
+        assert_no_crash(done)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "surrogate" in done.stdout + done.stderr
+        if args[0] != "validate":
+            assert f"{P}good" in done.stdout
+
+
+def test_the_validate_report_names_malformed_iris_as_text_so_any_rdf_tool_reads_it(
+    run_exe: RunExe, tmp_path: Path
+) -> None:
+    import pyoxigraph
+
+    (tmp_path / "r.jsonld").write_text(
+        json.dumps(
+            {"@context": "https://w3id.org/careerkg/context.jsonld", **record("r"), "currentRole": {"@id": "htt)s://x"}}
+        ),
+        encoding="utf-8",
+    )
+    done = run_exe("validate", "--format", "turtle", "r.jsonld", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 1, done.stderr
+    assert list(pyoxigraph.parse(done.stdout.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE))
+
+
+@pytest.mark.parametrize("endpoint", ["/eligible", "/gaps", "/validate"])
+def test_a_lone_surrogate_in_a_body_is_a_400_with_the_good_answers(
+    careerkg_server: RunningServer, endpoint: str
+) -> None:
+    body = f"[{json.dumps(record('good'))}, {json.dumps(record('bad', name=chr(0xD800)))}]"
+    response = httpx.post(careerkg_server.base + endpoint, content=body.encode("utf-8", "surrogatepass"),
+                          headers={"Content-Type": "application/json"}, timeout=60)  # fmt: skip
+    assert response.status_code == 400, response.text
+    assert "surrogate" in response.json()["error"] + json.dumps(response.json().get("unreadable", []))
 
 
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
