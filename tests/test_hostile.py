@@ -597,7 +597,8 @@ def test_a_lone_surrogate_costs_only_its_record(run_exe: RunExe, tmp_path: Path,
 
 def test_a_lone_surrogate_in_turtle_makes_that_profile_invalid(run_exe: RunExe, tmp_path: Path) -> None:
     name = '<http://xmlns.com/foaf/0.1/name> "\\uD800"'
-    text = f"<{P}good> <{CK}currentRole> <{CK}ProductManager> .\n<{P}bad> <{CK}currentRole> <{CK}ProductManager> ; {name} .\n"
+    role = f"<{CK}currentRole> <{CK}ProductManager>"
+    text = f"<{P}good> {role} .\n<{P}bad> {role} ; {name} .\n"
     (tmp_path / "s.ttl").write_text(text, encoding="utf-8")
     for args in (
         ["eligible"],
