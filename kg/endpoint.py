@@ -17,7 +17,7 @@ import urllib.request
 from typing import Any
 
 from careerkg.errors import CareerkgError
-from careerkg.sparql import json_solutions
+from careerkg.sparql import QueryLimitError, deadline, json_solutions
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -99,7 +99,14 @@ class SparqlEndpoint:
         """Send ``request``; the answer's content type and body. The whole exchange must end within the
         time limit (a server sending a byte at a time does not stretch it) and the body stay under
         :data:`MAX_RESPONSE_BYTES`."""
-        deadline = time.monotonic() + self.timeout
+        try:
+            with deadline(self.timeout, self.url):  # the whole exchange: headers and error bodies too
+                return self._exchange(request)
+        except QueryLimitError as error:
+            raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from error
+
+    def _exchange(self, request: urllib.request.Request) -> tuple[str, bytes]:
+        finish = time.monotonic() + self.timeout  # also checked here, where no alarm can be set (a thread)
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
                 chunks: list[bytes] = []
@@ -110,7 +117,7 @@ class SparqlEndpoint:
                         raise EndpointError(
                             f"{self.url}: the answer is larger than {MAX_RESPONSE_BYTES:,} bytes; narrow the query"
                         )
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > finish:
                         raise TimeoutError
                     chunks.append(chunk)
                 return response.headers.get("Content-Type", ""), b"".join(chunks)

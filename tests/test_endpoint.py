@@ -235,6 +235,20 @@ class _OddServer:
             def do_POST(self) -> None:  # noqa: N802 - the standard library's name
                 seen.append(("POST", self.path))
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if behaviour == "slow headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for number in range(200):
+                        self.wfile.write(f"X-Slow-{number}: 1\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(0.5)
+                    return
+                if behaviour == "slow error":
+                    self.wfile.write(b"HTTP/1.1 500 Oops\r\nContent-Length: 100000\r\n\r\n")
+                    for _ in range(200):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.5)
+                    return
                 if behaviour == "redirect":
                     self.send_response(302)
                     self.send_header("Location", "/elsewhere")
@@ -280,8 +294,12 @@ def test_a_redirect_is_reported_not_followed(run_exe: Run, repo_root: Path) -> N
     assert all(method == "POST" and not path.startswith("/elsewhere") for method, path in odd.seen), odd.seen
 
 
-def test_a_server_that_trickles_its_answer_is_stopped_at_the_time_limit(run_exe: Run, repo_root: Path) -> None:
-    odd = _OddServer("trickle")
+@pytest.mark.parametrize("behaviour", ["trickle", "slow headers", "slow error"])
+def test_a_server_that_trickles_its_answer_is_stopped_at_the_time_limit(
+    run_exe: Run, repo_root: Path, behaviour: str
+) -> None:
+    """The time limit bounds the whole exchange: a body, the headers or an error body sent a bit at a time."""
+    odd = _OddServer(behaviour)
     try:
         done = run_exe("query", "roles", "--endpoint", f"{odd.url}/query", "--time-limit", "2", cwd=repo_root)
     finally:
