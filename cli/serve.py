@@ -98,6 +98,9 @@ def serve(
     from careerkg.server import Limits, Service, create_app
     from careerkg.store import PersistentStore
 
+    # SIGTERM (while starting, or after uvicorn has finished the requests in flight and raised it again) is
+    # a normal exit, so the temporary store is removed and the store's lock let go.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if offline.enforced():
         offline.allow_host(host)  # the server's own listening address (it never connects anywhere)
     _check_port(host, port)
@@ -148,9 +151,6 @@ def serve(
             f"SPARQL at http://{host}:{port}/sparql, API at http://{host}:{port}/openapi.json",
             err=True,
         )
-        # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again; this handler turns
-        # that into a normal exit, so the temporary store is removed and the store's lock let go.
-        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
 
 

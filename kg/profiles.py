@@ -348,6 +348,11 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
         doc["@context"] = _context()
         _resolve_names(doc, terms)
         doc.setdefault("@type", "Profile")
+    if isinstance(doc.get("@id"), str) and doc["@id"].startswith(GENERATED_PROFILE_PREFIX):
+        raise UnreadableInputError(
+            f"{where}: @id {doc['@id'][:100]!r} is in the namespace careerkg names records without an @id by; "
+            "leave @id out, or give an IRI of your own"
+        )
     if isinstance(doc.get("@id"), str) and not well_formed_iri(doc["@id"]):
         raise UnreadableInputError(
             f"{where}: @id {doc['@id'][:100]!r} is not a valid absolute IRI (like https://example.org/people/ada)"

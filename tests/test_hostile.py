@@ -642,6 +642,19 @@ def test_a_lone_surrogate_in_a_body_is_a_400_with_the_good_answers(
     assert "surrogate" in response.json()["error"] + json.dumps(response.json().get("unreadable", []))
 
 
+def test_an_id_in_careerkgs_own_namespace_is_refused(run_exe: RunExe, tmp_path: Path) -> None:
+    """careerkg names records without an @id urn:careerkg:profile:...; a record claiming such a name could pass
+    as generated (and skip the repeated-@id check), so it is refused, and the others are answered."""
+    taken = record("x") | {"@id": "urn:careerkg:profile:x"}
+    (tmp_path / "ns.jsonl").write_text("\n".join(json.dumps(r) for r in (taken, taken, record("good"))) + "\n")
+    for chunk in ("1", "100"):
+        done = run_exe("eligible", "--format", "jsonl", "--chunk-size", chunk, "ns.jsonl", cwd=tmp_path)
+        assert_no_crash(done)
+        assert done.returncode == 2, done.stderr
+        assert [json.loads(line)["profile"] for line in nonblank(done.stdout)] == [P + "good"]
+        assert len(nonblank(done.stderr)) == 2 and "namespace careerkg names records" in done.stderr
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""

@@ -1028,3 +1028,25 @@ def test_sigterm_stops_the_server_cleanly_and_removes_its_temporary_store(
     assert not [p for p in scratch.iterdir() if p.name.startswith("careerkg-store-")], list(scratch.iterdir())
     assert "Traceback" not in server.output()
     server.log.close()
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0, 2.0])
+def test_sigterm_while_starting_leaves_no_temporary_store(
+    careerkg_exe: str, repo_root: Path, tmp_path: Path, delay: float
+) -> None:
+    import os
+    import subprocess
+    import time
+
+    from conftest import free_port
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    args = [careerkg_exe, "serve", "--port", str(free_port()), "--profiles", "examples/team.jsonl"]
+    process = subprocess.Popen(args, cwd=repo_root, env={**os.environ, "TMPDIR": str(scratch)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    time.sleep(delay)
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr.decode()
+    assert not [p for p in scratch.iterdir() if p.name.startswith("careerkg-store-")], (delay, list(scratch.iterdir()))
