@@ -121,7 +121,7 @@ def query(
             raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "
                                    "do not apply (load profiles with `careerkg push`)")  # fmt: skip
         values = _bindings(bindings, engine.knowledge, engine)
-        problem = trailing_values_problem(prepared, list(values))
+        problem = trailing_values_problem(prepared, list(values), text)
         if values and problem:
             raise click.UsageError(f"--bind with --endpoint: {problem}, so the server could not apply the "
                                    "binding as careerkg does; select the variable or drop --endpoint")  # fmt: skip

@@ -136,11 +136,19 @@ def values_clause(bindings: dict[str, Identifier]) -> str:
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }\n"
 
 
-def trailing_values_problem(query: Query, names: list[str]) -> str | None:
-    """Why bindings for ``names``, sent as a trailing ``VALUES`` block (:func:`values_clause`), would not mean
-    what initial bindings mean, or ``None`` when they would. A trailing block joins with the query's answer:
-    the same as binding first when each name is projected and the query does not aggregate at its top level
-    (grouping inside a sub-select is fine)."""
+def trailing_values_problem(query: Query, names: list[str], text: str) -> str | None:
+    """Why bindings for ``names``, sent as a trailing ``VALUES`` block (:func:`values_clause`) after ``text``,
+    would not mean what initial bindings mean, or ``None`` when they would. A trailing block joins with the
+    query's answer: the same as binding first when each name is projected and the query does not aggregate at
+    its top level (grouping inside a sub-select is fine); and a query may end with only one such block."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if names:
+        with _PARSER_LOCK:
+            parsed = parseQuery(text)
+        if isinstance(parsed[1].get("valuesClause"), CompValue):
+            return "the query ends with a VALUES block of its own, and SPARQL allows one there"
     algebra = query.algebra
     if algebra.name != "SelectQuery":
         return None

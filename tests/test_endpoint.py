@@ -322,3 +322,25 @@ def test_the_result_cap_holds_with_an_endpoint(
             "query", "roles", "--endpoint", endpoint, "--format", fmt, "--max-results", "100", cwd=repo_root
         )
         assert roomy.returncode == 0, (fmt, roomy.stderr)
+
+
+def test_bind_that_a_server_could_not_apply_the_same_way_is_refused(run_exe: Run, repo_root: Path) -> None:
+    """A binding goes to a server as a trailing VALUES block, which joins with the answer: for a variable the
+    query does not select, a query that aggregates, or one that ends with VALUES already, that would give a
+    different answer or none, so it is refused before any request rather than answered differently."""
+    from conftest import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    not_selected = run_exe("query", "skills", "--endpoint", dead, "--bind", "from=ProductManager", cwd=repo_root)
+    assert not_selected.returncode == 2 and "?from is not among the variables" in not_selected.stderr
+    grouped = run_exe(
+        "query", "-", "--endpoint", dead, "--bind", "r=<https://w3id.org/careerkg#CEO>",
+        input="SELECT ?r (COUNT(?s) AS ?n) WHERE { ?r ?p ?s } GROUP BY ?r",
+    )  # fmt: skip
+    assert grouped.returncode == 2 and "groups or aggregates" in grouped.stderr
+    own_values = run_exe(
+        "query", "-", "--endpoint", dead, "--bind", "r=<https://w3id.org/careerkg#CEO>",
+        input="SELECT ?r WHERE { ?r ?p ?s } VALUES ?s { <https://w3id.org/careerkg#Role> }",
+    )  # fmt: skip
+    assert own_values.returncode == 2 and "VALUES block of its own" in own_values.stderr
+    assert "cannot reach" not in not_selected.stderr + grouped.stderr + own_values.stderr
