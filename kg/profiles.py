@@ -162,11 +162,17 @@ def _check_depth(value: Any, where: str) -> None:
 
 
 _ENTITY_DECLARATION = re.compile(rb"<!(ENTITY|DOCTYPE)\b")
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def refuse_xml_declarations(data: bytes, name: str) -> None:
     """RDF/XML with a DOCTYPE or entity declarations is refused: entities can expand exponentially ("billion
     laughs") or point at files and URLs, and careerkg's profiles never need them."""
+    # Only UTF-8 (or ASCII) XML is read: in UTF-16 the letters of a declaration have NULs between them, which
+    # a byte search would miss while the XML parser honours the declared encoding.
+    declared = _XML_ENCODING.search(data[:200])
+    if b"\x00" in data or (declared and declared.group(1).lower().replace(b"_", b"-") not in {b"utf-8", b"us-ascii"}):
+        raise UnreadableInputError(f"{name}: RDF/XML is read as UTF-8 only (this input is in another encoding)")
     match = _ENTITY_DECLARATION.search(data)
     if match:
         line = data.count(b"\n", 0, match.start()) + 1

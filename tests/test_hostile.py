@@ -655,6 +655,30 @@ def test_an_id_in_careerkgs_own_namespace_is_refused(run_exe: RunExe, tmp_path: 
         assert len(nonblank(done.stderr)) == 2 and "namespace careerkg names records" in done.stderr
 
 
+UTF16_ENTITY_XML = (
+    '<?xml version="1.0" encoding="UTF-16LE"?><!DOCTYPE r [<!ENTITY e "EXPANDED">]>'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ck="https://w3id.org/careerkg#">'
+    f'<rdf:Description rdf:about="{P}u"><ck:currentRole rdf:resource="{CK}ProductManager"/>'
+    "<ck:note>&e;</ck:note></rdf:Description></rdf:RDF>"
+).encode("utf-16-le")
+
+
+def test_an_entity_declaration_in_utf16_xml_is_refused_too(
+    run_exe: RunExe, careerkg_server: RunningServer, tmp_path: Path
+) -> None:
+    """In UTF-16 the letters of <!DOCTYPE have NULs between them: the input is refused as not UTF-8, before
+    any XML parser could expand an entity."""
+    (tmp_path / "u.rdf").write_bytes(UTF16_ENTITY_XML)
+    for command in (["eligible"], ["query", "eligible", "--profile"]):
+        done = run_exe(*command, "u.rdf", cwd=tmp_path)
+        assert_no_crash(done)
+        assert done.returncode == 2 and "EXPANDED" not in done.stdout
+        assert one_error_line(done) == "Error: u.rdf: RDF/XML is read as UTF-8 only (this input is in another encoding)"
+    response = httpx.post(careerkg_server.base + "/eligible", content=UTF16_ENTITY_XML,
+                          headers={"Content-Type": "application/rdf+xml"}, timeout=60)  # fmt: skip
+    assert response.status_code == 400 and "UTF-8 only" in response.text
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""
