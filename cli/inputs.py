@@ -19,6 +19,7 @@ from careerkg.errors import UnreadableInputError
 from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.rdfio import storable
 from careerkg.terms import TermIndex
+from careerkg.vocab import CK
 from rdflib import Graph
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,7 +109,12 @@ def evaluate_inputs(engine: Engine, inputs: ProfileInputs) -> tuple[Evaluation, 
     for document in inputs.sets:
         evaluation = engine.evaluate(document)
         report_invalid(evaluation, document.name)
-        kept, malformed = storable(document.graph, {p for p in document.order if str(p) in evaluation.invalid})
+        valid_profiles = {p for p in document.order if str(p) not in evaluation.invalid}
+        kept, elsewhere, malformed = storable(document.graph, set(document.order), valid_profiles, str(CK))
+        if elsewhere:
+            click.echo(f"Error: {document.name}: {elsewhere} statement(s) about something other than its "
+                       "profiles were left out (careerkg's own terms and moves are not a profile's to say)",
+                       err=True)  # fmt: skip
         if malformed:
             click.echo(f"Error: {document.name}: {malformed} statement(s) naming a malformed IRI were left out "
                        "(not a valid IRI as subject, property, value or datatype)", err=True)  # fmt: skip

@@ -20,7 +20,7 @@ from careerkg.prepared import Prepared, load_prepared
 from careerkg.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
 from careerkg.terms import TermIndex
 from careerkg.validation import Violation
-from careerkg.vocab import RDF, bind_prefixes
+from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import Graph, Literal
 
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "merge_evaluations", "profile_facts"]
@@ -172,6 +172,11 @@ def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
             message = (
                 f"The profile's identifier {subject.removeprefix(RELATIVE_BASE)!r} is relative; give an absolute IRI."
             )
+        found.append(Violation(subject, None, subject, message, "Violation", "urn:careerkg:well-formed-iris"))
+    elif subject.startswith(str(CK)):
+        message = (
+            "The profile's identifier is a term of careerkg's own vocabulary; give the person an IRI of their own."
+        )
         found.append(Violation(subject, None, subject, message, "Violation", "urn:careerkg:well-formed-iris"))
     for predicate, o in facts:
         p = str(predicate)

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from careerkg.profiles import literal_problem, well_formed_iri
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 __all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "storable", "write_atomically"]
@@ -43,10 +43,29 @@ def serialize(graph: Graph, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def storable(graph: Graph, drop_subjects: set[Node]) -> tuple[Graph, int]:
-    """``graph`` without the triples of ``drop_subjects`` and without any triple that names a malformed IRI
-    (as subject, property, object or a literal's datatype), which no store would take; and how many of
-    the latter were left out. JSON-LD lets any string through as an ``@id`` or a ``@type``."""
+def _reachable(graph: Graph, starts: set[Node], own_namespace: str) -> set[Node]:
+    """The nodes of ``graph`` that ``starts`` lead to through objects, never into careerkg's own vocabulary."""
+    reachable: set[Node] = set()
+    frontier = list(starts)
+    while frontier:
+        node = frontier.pop()
+        if node in reachable or (isinstance(node, URIRef) and str(node).startswith(own_namespace)):
+            continue
+        reachable.add(node)
+        frontier.extend(o for o in graph.objects(node, None) if isinstance(o, (URIRef, BNode)))
+    return reachable
+
+
+def storable(graph: Graph, profiles: set[Node], valid: set[Node], own_namespace: str) -> tuple[Graph, int, int]:
+    """What of a profile document may join careerkg's data: the statements about the ``valid`` profiles and
+    the nodes they lead to (a nested skill, say), except nodes of careerkg's own vocabulary
+    (``own_namespace``), which a document may point at but never describe; and of those, none that names a
+    malformed IRI (as subject, property, object or a literal's datatype), which no store would take.
+    Returns that graph, how many statements were about neither a profile nor what one leads to (a
+    transition a document tried to add, the knowledge graph's own terms), and how many of the valid
+    profiles' statements named a malformed IRI."""
+    reachable = _reachable(graph, valid, own_namespace)
+    anyone = _reachable(graph, profiles, own_namespace)
     checked: dict[str, bool] = {}
 
     def fine(node: Node) -> bool:
@@ -61,15 +80,15 @@ def storable(graph: Graph, drop_subjects: set[Node]) -> tuple[Graph, int]:
         return checked[iri]
 
     kept = Graph()
-    malformed = 0
+    elsewhere = malformed = 0
     for triple in graph:
-        if triple[0] in drop_subjects:
-            continue
-        if all(fine(node) for node in triple):
+        if triple[0] not in reachable:
+            elsewhere += triple[0] not in anyone
+        elif all(fine(node) for node in triple):
             kept.add(triple)
         else:
             malformed += 1
-    return kept, malformed
+    return kept, elsewhere, malformed
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:

@@ -679,6 +679,49 @@ def test_an_entity_declaration_in_utf16_xml_is_refused_too(
     assert response.status_code == 400 and "UTF-8 only" in response.text
 
 
+INJECTING_TURTLE = f"""@prefix ck: <{CK}> .
+<{P}eve> ck:currentRole ck:ProductManager ; ck:hasSkill ck:Coding .
+<{P}t> a ck:Transition ; ck:fromRole ck:ProductManager ; ck:toRole ck:ChiefExecutiveOfficer .
+ck:ProductManagerToFounder ck:toRole ck:ChiefExecutiveOfficer .
+"""
+
+
+def test_a_profile_document_cannot_add_moves_or_change_the_knowledge_graph(
+    run_exe: RunExe, repo_root: Path, tmp_path: Path
+) -> None:
+    """A document describes its people: statements about anything else (a new transition, careerkg's own terms)
+    are left out, with one line saying so, and the other inputs' answers do not change."""
+    (tmp_path / "inject.ttl").write_text(INJECTING_TURTLE, encoding="utf-8")
+    team = str(repo_root / "examples" / "team.jsonl")
+    alone = run_exe("query", "eligible", "--profile", team, "--format", "csv")
+    beside = run_exe(
+        "query", "eligible", "--profile", team, "--profile", str(tmp_path / "inject.ttl"), "--format", "csv"
+    )
+    assert_no_crash(beside)
+    assert "statement(s) about something other than its profiles were left out" in beside.stderr
+    assert set(alone.stdout.splitlines()) <= set(beside.stdout.splitlines())
+    assert [line for line in beside.stdout.splitlines() if line not in alone.stdout.splitlines()] == [
+        line for line in beside.stdout.splitlines() if line.startswith(P + "eve")
+    ]
+    assert f"{CK}ChiefExecutiveOfficer" not in "".join(x for x in beside.stdout.splitlines() if x.startswith(P))
+
+
+def test_a_profile_named_after_a_term_of_the_knowledge_graph_is_invalid_and_changes_nothing(
+    run_exe: RunExe, tmp_path: Path
+) -> None:
+    move = CK + "ProductManagerToFounder"
+    (tmp_path / "p.json").write_text(json.dumps([record("good"), record("x") | {"@id": move}]), encoding="utf-8")
+    store = str(tmp_path / "store")
+    done = run_exe("eligible", "--store", store, "--format", "json", "p.json", cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 1
+    assert f"invalid profile {move}" in done.stderr and "careerkg's own vocabulary" in done.stderr
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{move}> ?p ?o }}"
+    fresh = run_exe("query", "-", "--store", str(tmp_path / "fresh"), "--format", "csv", input=count)
+    held = run_exe("query", "-", "--store", store, "--format", "csv", input=count)
+    assert held.stdout == fresh.stdout and int(fresh.stdout.split()[1]) > 0
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""
