@@ -9,11 +9,12 @@ or triples for CONSTRUCT and DESCRIBE); a query over the cap gets an error, neve
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import queue
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -101,6 +102,28 @@ def oxigraph_syntax_message(message: str) -> str:
     return f"{head}: expected one of {', '.join(tokens)}" if tokens else head
 
 
+#: The stack of the thread a query runs on in a worker (address space, used only as deep as a query needs).
+_QUERY_STACK_BYTES = 512 * 1024 * 1024
+
+
+def _on_big_stack(work: Callable[[], bytes]) -> bytes:
+    """``work()`` run on a new thread (whose stack size :func:`threading.stack_size` has set)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller as it is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return bytes(outcome["value"])
+
+
 def _worker(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only, say whether that worked, then answer queries until the
     pipe closes."""
@@ -118,13 +141,18 @@ def _worker(store_path: str, conn: Connection) -> None:
         conn.send(("failed", f"cannot open the store {store_path} read-only: {error}"))
         return
     conn.send(("ready", without_network))
+    # Oxigraph evaluates expressions recursively on the caller's stack: a long chain (1+1+...+1, a few
+    # thousand terms, well under the query size cap) overflowed the main thread's 8 MiB and killed the worker.
+    # Each query runs on a thread with a stack big enough for anything the size cap lets through.
+    threading.stack_size(_QUERY_STACK_BYTES)
     while True:
         try:
             text, graph_form, fmt, cap, bindings = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[str, Any] = ("ok", _answer(store, text, graph_form, fmt, cap, bindings))
+            work = functools.partial(_answer, store, text, graph_form, fmt, cap, bindings)
+            reply: tuple[str, Any] = ("ok", _on_big_stack(work))
         except _TooLarge:
             reply = ("too-large", cap)
         except SyntaxError as error:

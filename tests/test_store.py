@@ -160,3 +160,12 @@ def test_a_profile_given_again_replaces_the_one_held(run_exe: RunExe, tmp_path: 
                 "https://w3id.org/careerkg#Mentoring",
                 "https://w3id.org/careerkg#Research",
             ]
+
+
+def test_a_long_expression_is_answered_not_a_crashed_worker(run_exe: RunExe, tmp_path: Path) -> None:
+    """Oxigraph evaluates expressions recursively: 1+1+... with 10,000 terms (20 KB) overflowed the worker's
+    stack and killed it. Queries now run on a thread with a large stack."""
+    chain = "SELECT (" + "+".join(["1"] * 10_000) + " AS ?x) {}"
+    done = run_exe("query", "-", "--store", str(tmp_path / "s"), "--format", "csv", input=chain)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["x", "10000"]
