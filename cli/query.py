@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from careerkg.cli.inputs import (
 )
 from careerkg.cli.render import csv_text, table
 from careerkg.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
-from careerkg.errors import UnreadableInputError
+from careerkg.errors import CareerkgError, InvalidInputError, UnreadableInputError
 from careerkg.rdfio import serialize
 from careerkg.sparql import (
     QueryLimitError,
@@ -155,12 +156,17 @@ def query(
         )
     else:
         with deadline(time_limit, source):
-            result = run(prepared, graph, values)
-            if result.type in {"CONSTRUCT", "DESCRIBE"}:
-                check_size(len(result.graph or ()), max_results, source, "triples")
-            elif result.type == "SELECT":
-                check_size(len(result.bindings), max_results, source)
-            text_out = _render(result, fmt, graph)
+            try:
+                result = run(prepared, graph, values)
+                if result.type in {"CONSTRUCT", "DESCRIBE"}:
+                    check_size(len(result.graph or ()), max_results, source, "triples")
+                elif result.type == "SELECT":
+                    check_size(len(result.bindings), max_results, source)
+                text_out = _render(result, fmt, graph)
+            except CareerkgError:
+                raise
+            except Exception as error:  # rdflib's evaluation of a valid query can fail in many ways
+                raise InvalidInputError(f"{source}: the query failed: {_first_line(error)}") from error
         click.echo(text_out, nl=False)
     if unreadable:
         raise click.exceptions.Exit(2)
@@ -262,8 +268,10 @@ def _in_store(
         release()
     if answer.status != 200:
         message = answer.body.decode("utf-8", "replace").strip()
-        if answer.status == 400:
+        if answer.status == 400 and message.startswith("SPARQL syntax error"):
             raise UnreadableInputError(f"{path}: {message}")
+        if answer.status == 400:
+            raise InvalidInputError(f"{path}: {message}")
         raise QueryLimitError(f"{path}: {message}")
     if fmt != "table" or graph_form:
         decoded = answer.body.decode("utf-8")
@@ -332,3 +340,10 @@ def queries(fmt: str) -> None:
         )
     else:
         click.echo(table(["name", "summary"], [[q.name, q.summary] for q in found]), nl=False)
+
+
+def _first_line(error: Exception) -> str:
+    """An evaluation error in one short line, without the object addresses some of them carry."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = re.sub(r" at 0x[0-9a-f]+", "", text)
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__

@@ -292,7 +292,7 @@ class QueryPool:
             )
         if kind == "syntax":
             return _problem(400, f"SPARQL syntax error: {value}")
-        return _problem(500, f"the query failed: {value}")
+        return _problem(400, f"the query failed: {value}")  # a valid query the engine cannot evaluate
 
     def start(self) -> bool:
         """Wait until every worker has opened the store (call before taking queries); :class:`OSError` with

@@ -722,6 +722,29 @@ def test_a_profile_named_after_a_term_of_the_knowledge_graph_is_invalid_and_chan
     assert held.stdout == fresh.stdout and int(fresh.stdout.split()[1]) > 0
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { BIND(REGEX("a", "(") AS ?x) }',
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999",
+        'SELECT ?x WHERE { BIND(STRLANG("x", "!!") AS ?x) }',
+        "SELECT (<http://example.org/fn>(1) AS ?x) {}",
+    ],
+)
+@pytest.mark.parametrize("where", ["memory", "store"])
+def test_a_valid_query_that_cannot_be_evaluated_is_one_line_exit_1_or_2(
+    run_exe: RunExe, tmp_path: Path, query: str, where: str
+) -> None:
+    """Not an internal error (exit 70) with the evaluator's internals: the reason in one line."""
+    extra = ["--store", str(tmp_path / "s")] if where == "store" else []
+    done = run_exe("query", "-", *extra, input=query)
+    assert_no_crash(done)
+    if done.returncode != 0:  # the engines differ in what they accept; what they refuse, they say clearly
+        assert done.returncode in (1, 2)
+        line = one_error_line(done)
+        assert line.startswith("Error: ") and " 0x" not in line
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""

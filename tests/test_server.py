@@ -468,6 +468,9 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
     ),
     "SERVICE in a comment": (_post_form(query=ROLE_QUERY + " # SERVICE <http://127.0.0.1:9/s>"), 403, ("SERVICE",)),
     "query over --max-query": (_post_form(query=ROLE_QUERY + " #" + "x" * 70_000), 413, ("65,536", "--max-query")),
+    "a function the engine does not have": (
+        _post_form(query="SELECT (<http://example.org/fn>(1) AS ?x) {}"), 400, ("not supported",)
+    ),
     "syntax error": (_post_form(query="SELEC ?r WHERE { ?r a ?c "), 400, ("syntax",)),
     "default-graph-uri": (
         _post_form(query=ROLE_QUERY, **{"default-graph-uri": "http://e.org/g"}), 400, ("default-graph-uri",)
