@@ -163,7 +163,7 @@ def query(
                 elif result.type == "SELECT":
                     check_size(len(result.bindings), max_results, source)
                 text_out = _render(result, fmt, graph)
-            except CareerkgError:
+            except (CareerkgError, click.ClickException):
                 raise
             except Exception as error:  # rdflib's evaluation of a valid query can fail in many ways
                 raise InvalidInputError(f"{source}: the query failed: {_first_line(error)}") from error

@@ -427,10 +427,14 @@ def _parse_json(
                         f"{location}: the profile {iri} appears again (first at {first_seen[iri]}); "
                         "give each person one record (this one is skipped)"
                     )
+                own = Graph()
                 try:
-                    graph.parse(data=json.dumps(record), format="json-ld", publicID=RELATIVE_BASE)
+                    own.parse(data=json.dumps(record), format="json-ld", publicID=RELATIVE_BASE)
                 except Exception as error:  # rdflib's JSON-LD errors have no common base class
                     raise UnreadableInputError(f"{location}: not valid JSON-LD: {error}") from error
+                if isinstance(iri, str) and "@graph" not in record:
+                    _check_record_describes_itself(own, iri, location)
+                graph += own
             except UnreadableInputError as error:
                 problems.append(str(error))
                 continue
@@ -438,6 +442,24 @@ def _parse_json(
                 first_seen[iri] = location
                 ids.append(iri)
     return ids
+
+
+def _check_record_describes_itself(own: Graph, iri: str, location: str) -> None:
+    """A record describes one person: its own profile, and no other (a nested node, ``@included`` or
+    ``@reverse`` naming another record's profile would change that person's answer from the outside); and a
+    record that yields no profile at all (its own ``@context`` gave its keys other meanings) is said to."""
+    found = profile_subjects(own)
+    others = [str(node) for node in found if str(node) != iri]
+    if others:
+        raise UnreadableInputError(
+            f"{location}: the record describes another profile too ({others[0][:100]}); give each person a "
+            "record of their own (this one is skipped)"
+        )
+    if URIRef(iri) not in found:
+        raise UnreadableInputError(
+            f"{location}: the record describes no profile (no current role, skills, years or products under "
+            "careerkg's names; a record's own @context may have given its keys other meanings)"
+        )
 
 
 def _json_line(line: bytes, where: str) -> Any:

@@ -745,6 +745,31 @@ def test_a_valid_query_that_cannot_be_evaluated_is_one_line_exit_1_or_2(
         assert line.startswith("Error: ") and " 0x" not in line
 
 
+#: Records that reach into another record's profile, or that vanish under a context of their own.
+OVERREACHING: dict[str, dict[str, Any]] = {
+    "@included": record("m") | {"@included": [{"@id": P + "good", "currentRole": "Founder"}]},
+    "a nested node": record("m") | {"skills": [{"@id": P + "good", "skills": ["Research", "CustomerInsight"]}]},
+    "@reverse": record("m")
+    | {"@reverse": {CK + "hasSkill": {"@id": P + "good", CK + "currentRole": {"@id": CK + "Founder"}}}},
+    "a context of its own": {"@context": {}, "@id": P + "m", "currentRole": "Astronaut", "yearsInRole": -5},
+}
+
+
+@pytest.mark.parametrize("case", list(OVERREACHING))
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate"])
+def test_a_record_cannot_change_another_records_answer_nor_vanish(
+    run_exe: RunExe, tmp_path: Path, command: str, case: str
+) -> None:
+    (tmp_path / "o.json").write_text(json.dumps([record("good"), OVERREACHING[case]]), encoding="utf-8")
+    (tmp_path / "alone.json").write_text(json.dumps([record("good")]), encoding="utf-8")
+    done = run_exe(*PROFILE_COMMANDS[command]("o.json"), cwd=tmp_path)
+    alone = run_exe(*PROFILE_COMMANDS[command]("alone.json"), cwd=tmp_path)
+    assert_no_crash(done)
+    assert done.returncode == 2, done.stderr
+    assert one_error_line(done).startswith("Error: o.json[1]: the record describes")
+    assert done.stdout == alone.stdout
+
+
 def test_equal_records_without_an_id_in_different_chunks_are_both_answered(run_exe: RunExe, tmp_path: Path) -> None:
     """Records with no @id are named by a digest of their content; two equal ones are still two records (two
     people may share a profile), whether or not they fall in the same chunk."""
