@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from careerkg.profiles import literal_problem, well_formed_iri
@@ -43,7 +44,7 @@ def serialize(graph: Graph, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _reachable(graph: Graph, starts: set[Node], own_namespace: str) -> set[Node]:
+def _reachable(graph: Graph, starts: AbstractSet[Node], own_namespace: str) -> set[Node]:
     """The nodes of ``graph`` that ``starts`` lead to through objects, never into careerkg's own vocabulary."""
     reachable: set[Node] = set()
     frontier = list(starts)
@@ -56,7 +57,9 @@ def _reachable(graph: Graph, starts: set[Node], own_namespace: str) -> set[Node]
     return reachable
 
 
-def storable(graph: Graph, profiles: set[Node], valid: set[Node], own_namespace: str) -> tuple[Graph, int, int]:
+def storable(
+    graph: Graph, profiles: AbstractSet[Node], valid: AbstractSet[Node], own_namespace: str
+) -> tuple[Graph, int, int]:
     """What of a profile document may join careerkg's data: the statements about the ``valid`` profiles and
     the nodes they lead to (a nested skill, say), except nodes of careerkg's own vocabulary
     (``own_namespace``), which a document may point at but never describe; and of those, none that names a
