@@ -91,9 +91,8 @@ def literal_problem(value: Literal) -> str | None:
     if value.language:
         if not _well_formed_language(value.language):
             return f"the language tag {value.language!r} is not a valid BCP 47 tag"
-    elif (
-        value.datatype
-    ):  # (an empty datatype is rdflib's for a JSON number where an IRI is wanted: the shapes say that)
+    # (an empty datatype is rdflib's for a JSON number where an IRI is wanted: the shapes say so, better)
+    elif value.datatype:
         if str(value.datatype) == _LANG_STRING:
             return "rdf:langString needs a language tag"
         if not well_formed_iri(str(value.datatype)):

@@ -69,18 +69,11 @@ def storable(
     profiles' statements named a malformed IRI."""
     reachable = _reachable(graph, valid, own_namespace)
     anyone = _reachable(graph, profiles, own_namespace)
-    checked: dict[str, bool] = {}
 
     def fine(node: Node) -> bool:
         if isinstance(node, Literal):
             return literal_problem(node) is None and (node.datatype is None or bool(str(node.datatype)))
-        if isinstance(node, URIRef):
-            iri = str(node)
-        else:
-            return True
-        if iri not in checked:
-            checked[iri] = well_formed_iri(iri)
-        return checked[iri]
+        return not isinstance(node, URIRef) or well_formed_iri(str(node))
 
     kept = Graph()
     elsewhere = malformed = 0

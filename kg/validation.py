@@ -136,11 +136,10 @@ def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
         report.set((node, SH.conforms, Literal(False)))
     # pySHACL's own results may name such IRIs too (sh:value <htt)s://x>): written as text, so that the report
     # is RDF any tool can read back.
-    for triple in list(report):
-        if any(isinstance(n, URIRef) and not well_formed_iri(str(n)) for n in triple):
-            report.remove(triple)
-            report.add(tuple(Literal(str(n)) if isinstance(n, URIRef) and not well_formed_iri(str(n)) and i == 2 else n
-                             for i, n in enumerate(triple)))  # type: ignore[arg-type]  # fmt: skip
+    for subject, predicate, value in list(report):
+        if isinstance(value, URIRef) and not well_formed_iri(str(value)):
+            report.remove((subject, predicate, value))
+            report.add((subject, predicate, Literal(str(value))))
     return added
 
 
