@@ -6,6 +6,7 @@ Errors reach the user as one line on stderr with the exit code of their kind (2 
 
 from __future__ import annotations
 
+import _thread
 import importlib
 import logging
 import os
@@ -166,9 +167,21 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
     ctx.obj = Settings(debug=debug, reasoner=reasoner)
 
 
+def _redeliver_interrupts(unraisable: Any) -> None:
+    """A Ctrl-C that lands inside one of Python's own callbacks (an import lock's, say) cannot be raised
+    there: Python would print it as "Exception ignored" with a traceback and carry on as if it had never
+    come. Deliver it again, to the main thread, where careerkg handles it (exit 130, one line)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        # from another thread, so that it arrives after this hook has returned, not inside it
+        _thread.start_new_thread(_thread.interrupt_main, ())
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
     """Console-script entry point. The process is offline from here on (see :mod:`careerkg.offline`):
     only --endpoint and `careerkg serve` open the connections they are asked for."""
+    sys.unraisablehook = _redeliver_interrupts
     try:
         from careerkg.offline import enforce
 

@@ -1094,3 +1094,39 @@ def test_export_over_a_file_keeps_its_permissions(run_exe: RunExe, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") != OLD_EXPORT
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+INTERRUPT_IN_A_CALLBACK = """
+import sys, time, weakref
+import careerkg.cli.query as query
+
+class Thing:
+    pass
+
+def run_that_is_interrupted(*args, **kwargs):
+    thing = Thing()
+    def callback(ref):
+        raise KeyboardInterrupt  # where Python can only report it ("Exception ignored") and carry on
+    ref = weakref.ref(thing, callback)
+    del thing
+    for _ in range(200):
+        time.sleep(0.01)
+    print("not interrupted")
+
+query.run = run_that_is_interrupted
+from careerkg.cli import main
+sys.argv = ["careerkg", "query", "roles"]
+main()
+"""
+
+
+def test_a_ctrl_c_that_lands_in_a_python_callback_still_stops_careerkg_in_one_line(repo_root: Path) -> None:
+    """A Ctrl-C arriving inside one of Python's callbacks (an import lock's, during a lazy import) used to be
+    printed as "Exception ignored ... Traceback" and lost; careerkg delivers it again and stops as usual."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", INTERRUPT_IN_A_CALLBACK], capture_output=True, text=True,
+                          cwd=repo_root, timeout=120)  # fmt: skip
+    assert done.returncode == 130, done.stderr
+    assert "not interrupted" not in done.stdout
+    assert nonblank(done.stderr) == ["careerkg: interrupted"]
