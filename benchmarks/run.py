@@ -47,7 +47,7 @@ ELIGIBLE = CK + "eligibleFor"
 
 def peer_naive(ontology: str, profiles: str, out: str) -> None:
     import owlrl
-    from careerkg import bundled
+    from careerkg.knowledge import bundled
     from rdflib import Graph, URIRef
 
     graph = Graph()
@@ -65,7 +65,7 @@ def peer_naive(ontology: str, profiles: str, out: str) -> None:
 def peer_reasonable(ontology: str, profiles: str, out: str) -> None:
     import pyoxigraph as ox
     import reasonable
-    from careerkg import bundled
+    from careerkg.knowledge import bundled
 
     store = ox.Store()
     store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE)

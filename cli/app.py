@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from careerkg.errors import CareerkgError
-from careerkg.reasoner_names import BACKENDS, DEFAULT_REASONER
+from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 
 if TYPE_CHECKING:
     from careerkg.engine import Engine

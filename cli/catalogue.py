@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import click
-from careerkg.catalogue import Alignment, Role
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.render import csv_text, short, table
+from careerkg.knowledge.catalogue import Alignment, Role
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                        show_default=True, help="table for people; json or csv for programs.")  # fmt: skip

@@ -167,7 +167,7 @@ def _eligible_in_store(
     graph: str | None,
 ) -> None:
     from careerkg.cli.stream import print_assessments
-    from careerkg.dataset import assess_in_dataset
+    from careerkg.eligibility import assess_in_dataset
 
     if endpoint is not None:
         if store_path is not None:
@@ -176,14 +176,14 @@ def _eligible_in_store(
             raise click.UsageError("with --endpoint the profiles come from the server; load them with `careerkg push`")
         if fmt == "turtle":
             raise click.UsageError("--format turtle is not available with --endpoint; `careerkg query` gives triples")
-        from careerkg.endpoint import SparqlEndpoint
+        from careerkg.sparql.endpoint import SparqlEndpoint
 
         print_assessments(assess_in_dataset(SparqlEndpoint(endpoint, graph), engine.catalogue), fmt, explain, None)
         return
     if graph is not None:
         raise click.UsageError("--graph goes with --endpoint")
     assert store_path is not None
-    from careerkg.store import PersistentStore
+    from careerkg.sparql.store import PersistentStore
 
     store = PersistentStore(store_path)
     store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)

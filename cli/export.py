@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from careerkg import bundled
-from careerkg.bundled import Part
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.knowledge import ontology_document
-from careerkg.rdfio import RDF_FORMATS, format_from_suffix, serialize, write_atomically
+from careerkg.io.rdfout import RDF_FORMATS, format_from_suffix, serialize, write_atomically
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
+from careerkg.knowledge.graphs import ontology_document
 
 _PARTS = [part.value for part in Part] + ["all"]
 

@@ -16,9 +16,9 @@ import click
 from careerkg.cli.render import violation_line
 from careerkg.engine import Engine, Evaluation, merge_evaluations
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
-from careerkg.rdfio import storable
-from careerkg.terms import TermIndex
+from careerkg.io.profiles import ProfileInput, ProfileSet, read_profiles
+from careerkg.io.rdfout import storable
+from careerkg.knowledge.names import TermIndex
 from careerkg.vocab import CK
 from rdflib import Graph
 

@@ -68,7 +68,7 @@ def push(
       careerkg push --endpoint http://localhost:3030/ds/data --graph https://example.org/careers examples/ada.ttl
       careerkg push --endpoint http://localhost:3030/ds/update --protocol update examples/ada.json
     """
-    from careerkg.endpoint import SparqlEndpoint
+    from careerkg.sparql.endpoint import SparqlEndpoint
 
     server = SparqlEndpoint(endpoint, graph_iri)
     engine = settings.engine
@@ -87,7 +87,7 @@ def push(
     else:
         sent = 0
     if knowledge:
-        from careerkg.knowledge import ontology_document
+        from careerkg.knowledge.graphs import ontology_document
 
         data += ontology_document()
         if inferred:

@@ -19,10 +19,10 @@ from careerkg.cli.inputs import (
     store_option,
 )
 from careerkg.cli.render import csv_text, table
-from careerkg.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
 from careerkg.errors import CareerkgError, InvalidInputError, UnreadableInputError
-from careerkg.rdfio import serialize
-from careerkg.sparql import (
+from careerkg.io.rdfout import serialize
+from careerkg.sparql.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
+from careerkg.sparql.queries import (
     QueryLimitError,
     binding_value,
     canonical_query_text,
@@ -244,8 +244,8 @@ def _in_store(
 ) -> str:
     """Add what this call brings to the persistent store, then answer the query there: Oxigraph, in a worker
     process that is stopped at the time limit (Oxigraph cannot be interrupted otherwise)."""
-    from careerkg.query_pool import QueryPool
-    from careerkg.store import PersistentStore
+    from careerkg.sparql.pool import QueryPool
+    from careerkg.sparql.store import PersistentStore
 
     store = PersistentStore(path)
     store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)

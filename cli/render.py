@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from careerkg.validation import Violation
+from careerkg.validation.shacl import Violation
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

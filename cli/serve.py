@@ -94,9 +94,9 @@ def serve(
     """
     import uvicorn
     from careerkg import __version__, offline
-    from careerkg.query_pool import QueryPool
-    from careerkg.server import Limits, Service, create_app
-    from careerkg.store import PersistentStore
+    from careerkg.serving.app import Limits, Service, create_app
+    from careerkg.sparql.pool import QueryPool
+    from careerkg.sparql.store import PersistentStore
 
     # SIGTERM (while starting, or after uvicorn has finished the requests in flight and raised it again) is
     # a normal exit, so the temporary store is removed and the store's lock let go.

@@ -18,13 +18,13 @@ from typing import Any
 import click
 from careerkg.batch import Item, SeenIris, chunked, input_items, ordered_map, parse_items
 from careerkg.cli.render import csv_text, violation_line
-from careerkg.compiled import Facts
 from careerkg.eligibility import Assessment
 from careerkg.engine import Engine, Evaluation
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import GENERATED_PROFILE_PREFIX
-from careerkg.rdfio import serialize
-from careerkg.validation import Violation
+from careerkg.io.profiles import GENERATED_PROFILE_PREFIX
+from careerkg.io.rdfout import serialize
+from careerkg.model import Facts
+from careerkg.validation.shacl import Violation
 from rdflib import Graph
 
 CSV_HEADERS = ["profile", "currentRole", "role", "label", "transition", "sections"]

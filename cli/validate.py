@@ -7,9 +7,9 @@ import json
 import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import profile_format_option, profiles_argument, read_inputs
-from careerkg.rdfio import serialize
+from careerkg.io.rdfout import serialize
 from careerkg.reports import validation_report
-from careerkg.validation import combine, validate_profiles
+from careerkg.validation.shacl import combine, validate_profiles
 
 
 @click.command()

@@ -1,6 +1,6 @@
 """A coverage-guided fuzz target (atheris, libFuzzer) over careerkg's input loaders.
 
-    python fuzz/loaders.py -max_total_time=60 CORPUS_DIR fuzz/seeds      # from the repository root
+    python -m fuzz.loaders -max_total_time=60 CORPUS_DIR fuzz/seeds      # from the repository root
 
 Each input's first byte picks a loader, the rest is what it reads: a profile document as JSON, JSON-LD,
 Turtle, N-Triples or RDF/XML, one JSON Lines record, or a SPARQL query. Profiles that load are then
@@ -17,7 +17,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["careerkg"]):
-    from careerkg.fuzzing import check_one_input
+    from fuzz.property import check_one_input
 
 
 def main() -> None:

@@ -15,9 +15,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TypeVar
 
-from careerkg.compiled import Facts, Term
 from careerkg.errors import UnreadableInputError
-from careerkg.profiles import (
+from careerkg.io.profiles import (
     JSON_LINES_SUFFIXES,
     MAX_RECORD_BYTES,
     ProfileInput,
@@ -25,7 +24,8 @@ from careerkg.profiles import (
     read_profiles,
     record_facts,
 )
-from careerkg.terms import TermIndex
+from careerkg.knowledge.names import TermIndex
+from careerkg.model import Facts, Term
 
 __all__ = ["Item", "ParsedChunk", "SeenIris", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
 

@@ -5,7 +5,7 @@ With a profile, its current role is highlighted and the moves open to it are dra
 
 from __future__ import annotations
 
-from careerkg.catalogue import Catalogue
+from careerkg.knowledge.catalogue import Catalogue
 from rdflib import URIRef
 
 __all__ = ["dot", "mermaid"]

@@ -1,22 +1,29 @@
 """Eligible next roles, with explanations, and the gaps to the moves not yet open.
 
-Eligibility itself comes from inference (``ck:eligibleFor``, derived by :class:`careerkg.reasoning.Reasoner`);
+Eligibility itself comes from inference (``ck:eligibleFor``, derived by :class:`careerkg.reasoning.closure.Reasoner`);
 which requirements a profile meets comes from inference too (``ck:meetsRequirement``). This module only
 gathers, for each answer, the transition it rests on, the profile fact that met each requirement, and the
 source section: the explanation a person can check.
+
+Eligibility can also be computed inside a SPARQL store (careerkg's on-disk store or any SPARQL 1.1 server):
+:func:`assess_in_dataset` runs the portable queries ``eligible`` and ``met-requirements`` there, so the store's
+engine decides from the data it holds, with no reasoner; each profile's statements (``profile-facts``) are
+fetched only to label, score and explain those answers with the catalogue, so the JSON is the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from careerkg.catalogue import Catalogue, Requirement, Transition
-from careerkg.compiled import Facts
+from careerkg.knowledge.catalogue import Catalogue, Requirement, Transition
+from careerkg.model import Facts, term
+from careerkg.sparql.queries import named_query_text
 from careerkg.vocab import CK
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
-__all__ = ["Assessment", "Fact", "Move", "RequirementStatus", "assess"]
+__all__ = ["Assessment", "Fact", "Move", "RequirementStatus", "SparqlDataset", "assess", "assess_in_dataset"]
 
 
 @dataclass(frozen=True)
@@ -196,7 +203,7 @@ def _move(transition: Transition, asserted: Facts, derived: Facts, catalogue: Ca
 
 def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, gaps: bool = True) -> Assessment:
     """Assess one profile from its asserted facts and what inference derived for it, both as
-    (predicate, object) pairs with IRIs as plain strings (see :mod:`careerkg.compiled`). With
+    (predicate, object) pairs with IRIs as plain strings (see :mod:`careerkg.reasoning.compiled`). With
     ``gaps=False`` only the eligible moves are assessed (the gaps come back empty), which is faster."""
     roles = sorted(str(o) for p, o in asserted if p == _CURRENT_ROLE and type(o) is str)
     current_role = URIRef(roles[0]) if len(roles) == 1 else None
@@ -215,4 +222,30 @@ def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, 
         tuple(eligible),
         tuple(missing),
         moves_out,
+    )
+
+
+class SparqlDataset(Protocol):
+    """What :func:`assess_in_dataset` needs of a store."""
+
+    def select(self, query: str) -> list[dict[str, Node]]: ...
+
+    def construct(self, query: str) -> Graph: ...
+
+
+def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool = False) -> tuple[Assessment, ...]:
+    """Assess every profile the dataset holds, by the queries run inside it; profiles sorted by IRI."""
+    asserted: dict[str, Facts] = {}
+    for s, p, o in dataset.construct(named_query_text("profile-facts")):
+        asserted.setdefault(str(s), set()).add((str(p), term(o)))
+    derived: dict[str, Facts] = {profile: set() for profile in asserted}
+    for row in dataset.select(named_query_text("eligible")):
+        derived.setdefault(str(row["profile"]), set()).add((str(CK.eligibleFor), str(row["role"])))
+    for row in dataset.select(named_query_text("met-requirements")):
+        derived.setdefault(str(row["profile"]), set()).add((str(CK.meetsRequirement), str(row["requirement"])))
+    # Facts the store derived are not the profile's own statements: a profile's asserted facts leave them out.
+    own = {str(CK.eligibleFor), str(CK.meetsRequirement)}
+    return tuple(
+        assess(profile, {(p, o) for p, o in asserted[profile] if p not in own}, derived[profile], catalogue, gaps)
+        for profile in sorted(asserted)
     )

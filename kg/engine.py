@@ -11,21 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from careerkg import reasoner_names
-from careerkg.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend, facts_to_graph
-from careerkg.catalogue import Catalogue
-from careerkg.compiled import Facts, Term, term
 from careerkg.eligibility import Assessment, assess
+from careerkg.io.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
+from careerkg.knowledge.catalogue import Catalogue
+from careerkg.knowledge.names import TermIndex
+from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
-from careerkg.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
-from careerkg.terms import TermIndex
-from careerkg.validation import Violation
+from careerkg.reasoning import DEFAULT_REASONER
+from careerkg.reasoning.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend
+from careerkg.validation.shacl import Violation
 from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import Graph, Literal
 
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "merge_evaluations", "profile_facts"]
 
-DEFAULT_REASONER = reasoner_names.DEFAULT_REASONER
 _TYPE = str(RDF.type)
 
 
@@ -75,7 +74,7 @@ class Engine:
     @cached_property
     def knowledge(self) -> Graph:
         """Ontology, knowledge base and alignments, as shipped (parsed only for commands that need RDF)."""
-        from careerkg.knowledge import knowledge_graph
+        from careerkg.knowledge.graphs import knowledge_graph
 
         return knowledge_graph(axioms=False)
 
@@ -89,7 +88,7 @@ class Engine:
 
     @cached_property
     def reasoner(self):  # type: ignore[no-untyped-def]  # the rdflib-level Reasoner, for whole-graph closures
-        from careerkg.reasoning import Reasoner
+        from careerkg.reasoning.closure import Reasoner
 
         return Reasoner(self.knowledge)
 
@@ -121,7 +120,7 @@ class Engine:
                 if found:
                     bad[subject] = found
             return bad
-        from careerkg.validation import validate_profiles
+        from careerkg.validation.shacl import validate_profiles
 
         graph = facts_to_graph({**profiles, **{str(s): {(_TYPE, t) for t in types} for s, types in others.items()}})
         for violation in validate_profiles(graph).violations:

@@ -13,7 +13,7 @@ from its first line; a library user may call :func:`enforce` too. An audit hook 
 
 An audit hook sees only what Python's own socket module does. Native code with its own network client
 (Oxigraph's, for SERVICE) is out of its sight; that is why every query is checked for SERVICE first, on the
-very text the engine then runs (:func:`careerkg.sparql.canonical_query_text`).
+very text the engine then runs (:func:`careerkg.sparql.queries.canonical_query_text`).
 """
 
 from __future__ import annotations

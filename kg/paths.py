@@ -6,7 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from careerkg.catalogue import Catalogue, Transition
+from careerkg.knowledge.catalogue import Catalogue, Transition
 from rdflib import URIRef
 
 __all__ = ["Route", "shortest_routes"]

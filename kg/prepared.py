@@ -24,11 +24,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from careerkg import bundled
-from careerkg.catalogue import Catalogue
-from careerkg.compiled import CompiledOntology, UnsupportedOntology, compile_ontology
-from careerkg.compiled_shapes import CompiledShapes, UnsupportedShapes, compile_shapes
-from careerkg.terms import TermIndex
+from careerkg.knowledge import bundled
+from careerkg.knowledge.catalogue import Catalogue
+from careerkg.knowledge.names import TermIndex
+from careerkg.reasoning.compiled import CompiledOntology, UnsupportedOntology, compile_ontology
+from careerkg.validation.compiled import CompiledShapes, UnsupportedShapes, compile_shapes
 
 __all__ = ["Prepared", "cache_dir", "load_prepared", "prepare", "source_key"]
 
@@ -50,14 +50,19 @@ class Prepared:
 
 
 def source_key() -> str:
-    """Hash of every bundled RDF/SPARQL file and of careerkg's own modules (so an upgrade, or an edit to an
-    editable install, never reads a cache built by other code)."""
+    """Hash of every bundled RDF/SPARQL file and of careerkg's own modules, in every subpackage (so an
+    upgrade, or an edit to an editable install, never reads a cache built by other code)."""
     from importlib import resources
 
     digest = hashlib.sha256(str(pickle.HIGHEST_PROTOCOL).encode())
-    for entry in sorted(resources.files("careerkg").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    folders = [("", resources.files("careerkg"))]
+    while folders:  # every module of every subpackage (the command line's too: it is part of the code)
+        prefix, folder = folders.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                digest.update(f"{prefix}{entry.name}".encode() + b"\0" + entry.read_bytes())
+            elif entry.is_dir() and entry.joinpath("__init__.py").is_file():
+                folders.append((f"{prefix}{entry.name}/", entry))
     for package in bundled.DATA_PACKAGES:
         for name in bundled.data_files(package):
             digest.update(f"\0{package}/{name}\0".encode())
@@ -67,8 +72,8 @@ def source_key() -> str:
 
 def prepare(key: str | None = None) -> Prepared:
     """Build the prepared form from the bundled files (no cache)."""
-    from careerkg.knowledge import knowledge_graph
-    from careerkg.reasoning import Reasoner
+    from careerkg.knowledge.graphs import knowledge_graph
+    from careerkg.reasoning.closure import Reasoner
     from rdflib import Graph
 
     knowledge = knowledge_graph(axioms=False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from careerkg.catalogue import Catalogue
 from careerkg.eligibility import Assessment, Move
-from careerkg.validation import ValidationReport, Violation
+from careerkg.knowledge.catalogue import Catalogue
+from careerkg.validation.shacl import ValidationReport, Violation
 from rdflib import URIRef
 
 __all__ = ["eligible_report", "gap_moves", "gaps_report", "validation_report", "violation_json"]

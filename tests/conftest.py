@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from careerkg.cli import cli
-from careerkg.knowledge import knowledge_graph
+from careerkg.knowledge.graphs import knowledge_graph
 from click.testing import CliRunner, Result
 from rdflib import Graph
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from careerkg import prepared as prepared_module
-from careerkg.backends import CompiledBackend, OwlrlBackend, ReasonableBackend
-from careerkg.compiled import Facts, UnsupportedOntology, compile_ontology, term
 from careerkg.engine import Engine
+from careerkg.model import Facts, term
 from careerkg.prepared import load_prepared, source_key
-from careerkg.validation import validate_profiles
+from careerkg.reasoning.backends import CompiledBackend, OwlrlBackend, ReasonableBackend
+from careerkg.reasoning.compiled import UnsupportedOntology, compile_ontology
+from careerkg.validation.shacl import validate_profiles
 from careerkg.vocab import CK, OWL, RDF
 from rdflib import Graph, Literal, URIRef
 
@@ -63,7 +64,7 @@ def test_owlrl_reasonable_and_compiled_agree() -> None:
 
 @pytest.mark.parametrize("reasoner", ["compiled", "owlrl", "reasonable"])
 def test_every_backend_answers_the_examples_alike(repo_root: Path, reasoner: str) -> None:
-    from careerkg.profiles import ProfileInput, read_profiles
+    from careerkg.io.profiles import ProfileInput, read_profiles
 
     engine = Engine(reasoner)
     profiles = read_profiles(ProfileInput.from_path(repo_root / "examples" / "team.jsonl"), engine.terms)

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
 
-import careerkg.profiles as profiles_module
+import careerkg.io.profiles as profiles_module
 import pytest
 from careerkg.batch import chunked, ordered_map
+from careerkg.io.profiles import record_facts
 from careerkg.prepared import load_prepared
-from careerkg.profiles import record_facts
 
 RunExe = Callable[..., CompletedProcess[str]]
 PEOPLE = "https://example.org/people/"

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from careerkg import bundled
-from careerkg.knowledge import ontology_document
+from careerkg.knowledge import bundled
+from careerkg.knowledge.graphs import ontology_document
 from careerkg.vocab import CK
 from click.testing import Result
 from rdflib import BNode, Graph, Literal, URIRef

@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from careerkg import bundled
-from careerkg.knowledge import knowledge_graph
-from careerkg.profiles import ProfileInput, read_profiles
-from careerkg.reasoning import Reasoner
-from careerkg.terms import TermIndex
+from careerkg.io.profiles import ProfileInput, read_profiles
+from careerkg.knowledge import bundled
+from careerkg.knowledge.graphs import knowledge_graph
+from careerkg.knowledge.names import TermIndex
+from careerkg.reasoning.closure import Reasoner
 from careerkg.vocab import CK, RDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

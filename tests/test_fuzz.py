@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from careerkg.fuzzing import LOADERS, check_one_input
+
+from fuzz.property import LOADERS, check_one_input
 
 REGRESSIONS = sorted((Path(__file__).parent.parent / "fuzz" / "regressions").glob("*"))
 
@@ -23,7 +24,7 @@ def test_the_property_catches_a_crash() -> None:
     """The target is not vacuous: an exception that is not careerkg's own escapes it."""
     from unittest import mock
 
-    with mock.patch("careerkg.profiles.read_profiles", side_effect=KeyError("boom")), pytest.raises(KeyError):
+    with mock.patch("careerkg.io.profiles.read_profiles", side_effect=KeyError("boom")), pytest.raises(KeyError):
         check_one_input(bytes([LOADERS.index("turtle")]) + b"<a> <b> <c> .")
 
 
@@ -38,9 +39,9 @@ def test_fuzz_the_loaders_for_a_bounded_time(repo_root: Path, tmp_path: Path) ->
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     done = subprocess.run(
-        [sys.executable, str(repo_root / "fuzz" / "loaders.py"), f"-max_total_time={seconds}", "-timeout=60",
+        [sys.executable, "-m", "fuzz.loaders", f"-max_total_time={seconds}", "-timeout=60",
          "-rss_limit_mb=4096", f"-artifact_prefix={tmp_path}/", str(corpus), str(repo_root / "fuzz" / "seeds")],
-        capture_output=True, text=True, timeout=seconds + 300, cwd=tmp_path,
+        capture_output=True, text=True, timeout=seconds + 300, cwd=repo_root,
     )  # fmt: skip
     found = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-")))
     tail = "\n".join(done.stderr.splitlines()[-40:])

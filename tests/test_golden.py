@@ -110,7 +110,7 @@ def _same_graph(expected: str, actual: str, fmt: str) -> bool:
 
 def _sections_in_order(text: str) -> str:
     """``text`` with every run of article sections joined by "; " put in sorted order."""
-    from careerkg.knowledge import knowledge_graph
+    from careerkg.knowledge.graphs import knowledge_graph
     from careerkg.vocab import CK
 
     names = sorted({str(s) for s in knowledge_graph(axioms=False).objects(None, CK.articleSection)}, key=len)

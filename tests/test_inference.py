@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pytest
-from careerkg import bundled
-from careerkg.bundled import Part
-from careerkg.knowledge import ontology_document
-from careerkg.reasoning import Reasoner
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
+from careerkg.knowledge.graphs import ontology_document
+from careerkg.reasoning.closure import Reasoner
 from careerkg.vocab import CK, OWL, RDF, RDFS, SKOS
 from rdflib import Graph, Literal, URIRef
 

@@ -183,10 +183,10 @@ def test_the_audit_hook_stops_a_code_path_that_tries(canary: Canary, repo_root: 
     """If some code inside the command did try to fetch, the process refuses it: one line, exit 1."""
     script = (
         "import sys, rdflib\n"
-        "import careerkg.sparql\n"
+        "import careerkg.sparql.queries\n"
         "def fetching_run(query, graph, bindings=None):\n"
         f"    rdflib.Graph().parse('{canary.url}/data.ttl')\n"
-        "careerkg.sparql.run = fetching_run\n"
+        "careerkg.sparql.queries.run = fetching_run\n"
         "import careerkg.cli.query\n"
         "careerkg.cli.query.run = fetching_run\n"
         "from careerkg.cli import main\n"
@@ -263,8 +263,8 @@ def test_query_workers_have_no_network_even_past_the_query_check(canary: Canary,
     query workers of `serve` and `query --store` leave the network altogether (a namespace with no interface).
     Here the query check is skipped on purpose, by calling the pool directly: the canary still gets nothing."""
     from careerkg.engine import Engine
-    from careerkg.query_pool import QueryPool
-    from careerkg.store import PersistentStore
+    from careerkg.sparql.pool import QueryPool
+    from careerkg.sparql.store import PersistentStore
 
     unshare = shutil.which("unshare")
     if unshare is None or subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode != 0:

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from careerkg import bundled, vocab
-from careerkg.bundled import Part
+from careerkg import vocab
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
 from careerkg.vocab import CK, DCTERMS, ONTOLOGY_IRI, OWL, PROV, RDF, RDFS, SKOS
 from rdflib import Graph, Literal, URIRef
 

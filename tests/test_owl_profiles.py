@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from careerkg import bundled
-from careerkg.bundled import Part
-from careerkg.knowledge import ontology_document
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
+from careerkg.knowledge.graphs import ontology_document
 
 JARS = Path("/usr/share/java")
 # The OWL API and the libraries it needs at run time, as Debian installs them.

@@ -9,7 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from careerkg import __version__, bundled
+from careerkg import __version__
+from careerkg.knowledge import bundled
 
 DATA_FOLDERS = {"ontology": "careerkg/ontology", "rules": "careerkg/rules", "queries": "careerkg/queries"}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from careerkg.errors import UnreadableInputError
-from careerkg.knowledge import knowledge_graph
-from careerkg.profiles import CONTEXT_IRI, ProfileInput, read_profiles
-from careerkg.terms import TermIndex
+from careerkg.io.profiles import CONTEXT_IRI, ProfileInput, read_profiles
+from careerkg.knowledge.graphs import knowledge_graph
+from careerkg.knowledge.names import TermIndex
 from careerkg.vocab import CK, RDF
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic

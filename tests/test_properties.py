@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 
 from careerkg.engine import Engine
-from careerkg.profiles import ProfileInput, read_profiles
+from careerkg.io.profiles import ProfileInput, read_profiles
 from careerkg.vocab import CK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

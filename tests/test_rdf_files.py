@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from careerkg import bundled
-from careerkg.knowledge import ontology_document
-from careerkg.rdfio import RDF_FORMATS, serialize
+from careerkg.io.rdfout import RDF_FORMATS, serialize
+from careerkg.knowledge import bundled
+from careerkg.knowledge.graphs import ontology_document
 from careerkg.vocab import CK, ONTOLOGY_IRI, OWL, RDF
 from click.testing import Result
 from rdflib import Graph

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from careerkg import bundled
-from careerkg.bundled import Part
-from careerkg.validation import validate_knowledge, validate_profiles, validate_shapes
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
+from careerkg.validation.shacl import validate_knowledge, validate_profiles, validate_shapes
 from careerkg.vocab import CK, RDF, RDFS, SH, SKOS
 from rdflib import Graph, Literal, URIRef
 

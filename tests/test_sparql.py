@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from careerkg.errors import InvalidInputError
-from careerkg.knowledge import knowledge_graph
-from careerkg.sparql import QueryHeaderError, binding_value, named_queries, parse_header, prepare, run
-from careerkg.terms import TermIndex
+from careerkg.knowledge.graphs import knowledge_graph
+from careerkg.knowledge.names import TermIndex
+from careerkg.sparql.queries import QueryHeaderError, binding_value, named_queries, parse_header, prepare, run
 from careerkg.vocab import CK
 from rdflib import Graph, Literal, URIRef
 

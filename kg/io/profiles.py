@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from careerkg import bundled
-from careerkg.compiled import Facts, Term, term
 from careerkg.errors import UnreadableInputError
-from careerkg.terms import TermIndex
+from careerkg.knowledge import bundled
+from careerkg.knowledge.names import TermIndex
+from careerkg.model import Facts, Term, term
 from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 

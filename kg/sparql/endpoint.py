@@ -16,8 +16,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from careerkg.errors import CareerkgError
-from careerkg.sparql import QueryLimitError, deadline, json_solutions
+from careerkg.errors import CareerkgError, EndpointError
+from careerkg.sparql.queries import QueryLimitError, deadline, json_solutions
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -27,12 +27,6 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 
 #: How long one request may take before careerkg gives up (seconds).
 DEFAULT_TIMEOUT = 120.0
-
-
-class EndpointError(CareerkgError):
-    """The server could not be reached, or refused or failed a request."""
-
-    exit_code = 2
 
 
 #: The largest answer careerkg reads from a server (bytes); a larger one is an error, never cut silently.

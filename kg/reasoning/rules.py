@@ -1,7 +1,7 @@
 """careerkg's SPARQL rules, run by Oxigraph's SPARQL engine over a batch of profiles.
 
 The rules in ``careerkg.rules`` are standard SPARQL 1.1 CONSTRUCT queries. The reference path runs them with
-rdflib (:mod:`careerkg.reasoning`); this one runs them with pyoxigraph, whose Rust engine evaluates a rule
+rdflib (:mod:`careerkg.reasoning.closure`); this one runs them with pyoxigraph, whose Rust engine evaluates a rule
 over ten thousand profiles in milliseconds. Each batch runs in a fresh store holding the logical axioms
 and the batch's facts.
 """
@@ -9,28 +9,10 @@ and the batch's facts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from careerkg.compiled import Facts, Term
-from rdflib import Literal, URIRef
+from careerkg.model import Facts, from_oxigraph, ntriples_term
 
 __all__ = ["OxigraphRules", "ntriples"]
-
-_LITERALS: dict[tuple[str, str, str | None], str] = {}
-
-
-def _nt(value: Term) -> str:
-    if type(value) is str:
-        return value if value.startswith("_:") else f"<{value}>"
-    if isinstance(value, Literal):  # cached: profiles repeat the same few numbers, and n3() is slow
-        key = (str(value), str(value.datatype), value.language)
-        text = _LITERALS.get(key)
-        if text is None:
-            text = _LITERALS[key] = str(value.n3())
-            if len(_LITERALS) > 100_000:
-                _LITERALS.clear()
-        return text
-    return str(value)
 
 
 def ntriples(profiles: Mapping[str, Facts]) -> str:
@@ -38,24 +20,12 @@ def ntriples(profiles: Mapping[str, Facts]) -> str:
     the anonymous classes of generated axioms)."""
     lines = []
     for subject, facts in profiles.items():
-        s = _nt(subject)
+        s = ntriples_term(subject)
         for p, o in facts:
             if type(o) is str and o.startswith("_:"):
                 continue
-            lines.append(f"{s} <{p}> {_nt(o)} .")
+            lines.append(f"{s} <{p}> {ntriples_term(o)} .")
     return "\n".join(lines) + "\n"
-
-
-def _term(node: Any) -> Term:
-    import pyoxigraph as ox
-
-    if isinstance(node, ox.NamedNode):
-        return str(node.value)
-    if isinstance(node, ox.BlankNode):
-        return f"_:{node.value}"
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 
 class OxigraphRules:
@@ -82,10 +52,10 @@ class OxigraphRules:
         new: dict[str, Facts] = {}
         for rule in self.rules:
             for triple in store.query(rule):
-                subject = _term(triple.subject)
+                subject = from_oxigraph(triple.subject)
                 if type(subject) is not str or subject not in profiles:
                     continue
-                fact = (str(triple.predicate.value), _term(triple.object))
+                fact = (str(triple.predicate.value), from_oxigraph(triple.object))
                 if fact not in profiles[subject]:
                     new.setdefault(subject, set()).add(fact)
         return new

@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from careerkg import bundled
-from careerkg.errors import InvalidInputError, UnknownTermError, UnreadableInputError
+from careerkg.errors import InvalidInputError, QueryLimitError, UnknownTermError, UnreadableInputError
+from careerkg.knowledge import bundled
+from careerkg.model import from_sparql_json
 from rdflib import Graph
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+from rdflib.term import Identifier, Literal, Node, URIRef
 
 __all__ = [
     "NamedQuery",
@@ -274,10 +275,6 @@ def prepare(text: str, source: str) -> Query:
     return query
 
 
-class QueryLimitError(InvalidInputError):
-    """A query ran past its time limit or its answer passed the result cap."""
-
-
 @contextmanager
 def deadline(seconds: float | None, source: str) -> Iterator[None]:
     """Stop the Python work inside the block after ``seconds`` with a :class:`QueryLimitError`.
@@ -318,22 +315,12 @@ def json_solutions(body: bytes, source: str) -> tuple[list[str], list[dict[str, 
     try:
         document = json.loads(body)
         variables = [str(v) for v in document.get("head", {}).get("vars", [])]
-        rows = [{name: _json_term(value) for name, value in row.items()} for row in document["results"]["bindings"]]
+        rows = [
+            {name: from_sparql_json(value) for name, value in row.items()} for row in document["results"]["bindings"]
+        ]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UnreadableInputError(f"{source}: the answer is not SPARQL JSON results: {error}") from error
     return variables, rows
-
-
-def _json_term(value: dict[str, Any]) -> Node:
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
 
 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:

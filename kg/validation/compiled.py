@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from careerkg.compiled import Facts, Term, term
-from careerkg.validation import Violation
+from careerkg.model import Facts, Term, term
+from careerkg.validation.shacl import Violation
 from careerkg.vocab import RDF, RDFS, SH, XSD
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from careerkg import bundled
-from careerkg.axioms import requirement_axioms
-from careerkg.compiled import Facts, term
-from careerkg.knowledge import knowledge_graph
+from careerkg.knowledge import bundled
+from careerkg.knowledge.axioms import requirement_axioms
+from careerkg.knowledge.graphs import knowledge_graph
+from careerkg.model import Facts, term
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph
 
@@ -81,7 +81,8 @@ class Reasoner:
     def infer(self, profiles: Graph) -> Graph:
         """The triples inference adds about the subjects of ``profiles``: ``ck:meetsRequirement`` and
         ``ck:eligibleFor`` (a new graph; ``profiles`` is not changed). The reference: owlrl and rdflib."""
-        from careerkg.backends import OwlrlBackend, facts_to_graph
+        from careerkg.model import facts_to_graph
+        from careerkg.reasoning.backends import OwlrlBackend
 
         facts: dict[str, Facts] = {}
         for s, p, o in profiles:

@@ -31,29 +31,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from careerkg.model import Facts, Term, term
 from careerkg.vocab import OWL, RDF, RDFS
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-__all__ = ["CompiledOntology", "Facts", "Term", "UnsupportedOntology", "compile_ontology", "term"]
-
-#: A term in the compiled tables: an IRI as a plain string, a blank node as "_:id", a literal as itself.
-#: Plain strings hash and compare in C, which makes the per-profile closure several times faster.
-Term = str | Node  # a plain `str` (type(x) is str) is an IRI or "_:id"; Literal subclasses str
-#: A profile's facts: (predicate, object) pairs about the profile.
-Facts = set[tuple[Term, Term]]
+__all__ = ["CompiledOntology", "UnsupportedOntology", "compile_ontology"]
 
 _TYPE = str(RDF.type)
 _THING = str(OWL.Thing)
-
-
-def term(node: Node) -> Term:
-    """The compiled tables' form of an RDF term."""
-    if isinstance(node, URIRef):
-        return str(node)
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return node
 
 
 _UNSUPPORTED = {

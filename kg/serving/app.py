@@ -2,7 +2,7 @@
 
 :func:`create_app` builds a Starlette application over a :class:`Service`: ``/sparql`` (read-only SPARQL
 over the knowledge graph, its inferred triples and the loaded profiles, answered by a
-:class:`~careerkg.query_pool.QueryPool`), ``/eligible``, ``/gaps`` and ``/validate`` (a profile in the
+:class:`~careerkg.sparql.pool.QueryPool`), ``/eligible``, ``/gaps`` and ``/validate`` (a profile in the
 request body, in any format the command line reads; the JSON answer is the command line's
 ``--format json``), ``/health`` and ``/openapi.json``. ``careerkg serve`` runs it on uvicorn.
 """
@@ -20,10 +20,10 @@ from typing import Any
 
 from careerkg.engine import Engine
 from careerkg.errors import CareerkgError, InvalidInputError
-from careerkg.profiles import ProfileInput, ProfileSet, read_profiles
-from careerkg.query_pool import GRAPH_FORMATS, RESULT_FORMATS, QueryAnswer, QueryPool
+from careerkg.io.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.reports import eligible_report, gaps_report, validation_report, violation_json
-from careerkg.sparql import canonical_query_text, prepare
+from careerkg.sparql.pool import GRAPH_FORMATS, RESULT_FORMATS, QueryAnswer, QueryPool
+from careerkg.sparql.queries import canonical_query_text, prepare
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -103,7 +103,7 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
 
 class _QueryForms:
     """The form of each read-only query (SelectQuery, AskQuery, ConstructQuery, DescribeQuery), as rdflib's
-    parser finds it after refusing updates and SERVICE (see :func:`careerkg.sparql.prepare`); the last
+    parser finds it after refusing updates and SERVICE (see :func:`careerkg.sparql.queries.prepare`); the last
     ``size`` are remembered by a digest of their text, so repeated queries skip the parser and no query
     text is kept."""
 
@@ -191,7 +191,7 @@ class Service:
         return _with_problems(report, evaluation.invalid, profiles.problems)
 
     def validate(self, body: bytes, content_type: str | None) -> tuple[int, Any]:
-        from careerkg.validation import validate_profiles
+        from careerkg.validation.shacl import validate_profiles
 
         profiles = self._profiles(body, content_type)
         with self._validate_lock:  # pySHACL is not known to be thread-safe
@@ -245,7 +245,7 @@ def _json(status: int, data: Any) -> Response:
 
 def create_app(service: Service) -> Starlette:
     """The ASGI application."""
-    from careerkg.openapi import openapi_document
+    from careerkg.serving.openapi import openapi_document
 
     limits = service.limits
 

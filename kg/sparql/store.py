@@ -6,7 +6,7 @@ base, alignments) and the OWL 2 RL closure's additions to it; profiles, and what
 them, are added as they are evaluated. Everything lives in the default graph, so any SPARQL query sees it
 all. The in-memory rdflib graph stays the default; the store is opt-in.
 
-Queries are parsed and checked by :func:`careerkg.sparql.prepare` first (read-only, no SERVICE), and FROM
+Queries are parsed and checked by :func:`careerkg.sparql.queries.prepare` first (read-only, no SERVICE), and FROM
 clauses are ignored: Oxigraph only ever reads this store.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from careerkg.compiled import Facts
 from careerkg.errors import UnreadableInputError
+from careerkg.model import Facts, facts_to_graph, rdflib_from_oxigraph, to_oxigraph
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -69,10 +69,8 @@ class PersistentStore:
     def forget(self, subjects: Iterable[str]) -> None:
         """Remove every statement about ``subjects`` (IRIs), so that a profile given again replaces the
         one held rather than merging with it (a skill dropped, a role changed)."""
-        ox = self._ox
         for subject in subjects:
-            node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
-            for quad in list(self.store.quads_for_pattern(node, None, None, None)):
+            for quad in list(self.store.quads_for_pattern(to_oxigraph(subject), None, None, None)):
                 self.store.remove(quad)
 
     def add_profiles(
@@ -80,8 +78,6 @@ class PersistentStore:
     ) -> None:
         """Keep profiles (and, if given, what inference derived for them), first forgetting what was held
         about the profiles in ``replacing``."""
-        from careerkg.backends import facts_to_graph
-
         self.forget(replacing)
         self.add_graph(profiles)
         if derived:
@@ -89,9 +85,9 @@ class PersistentStore:
         self.store.flush()
 
     def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        """Run a read-only query (already checked by :func:`careerkg.sparql.prepare`) on Oxigraph."""
+        """Run a read-only query (already checked by :func:`careerkg.sparql.queries.prepare`) on Oxigraph."""
         ox = self._ox
-        substitutions = {ox.Variable(name): _oxigraph_term(ox, value) for name, value in (bindings or {}).items()}
+        substitutions = {ox.Variable(name): to_oxigraph(value) for name, value in (bindings or {}).items()}
         return self.store.query(text, substitutions=substitutions, default_graph=ox.DefaultGraph())
 
     def select(self, text: str) -> list[dict[str, Node]]:
@@ -99,7 +95,7 @@ class PersistentStore:
         result = self.query(text)
         names = [v.value for v in result.variables]
         return [
-            {name: _rdflib_term(self._ox, solution[name]) for name in names if solution[name] is not None}
+            {name: rdflib_from_oxigraph(solution[name]) for name in names if solution[name] is not None}
             for solution in result
         ]
 
@@ -134,31 +130,3 @@ class PersistentStore:
 
     def __len__(self) -> int:
         return len(self.store)
-
-
-def _rdflib_term(ox: Any, node: Any) -> Node:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    return Literal(node.value, datatype=URIRef(node.datatype.value))
-
-
-def _oxigraph_term(ox: Any, value: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(value, URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, BNode):
-        return ox.BlankNode(str(value))
-    if isinstance(value, Literal):
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    raise TypeError(f"cannot bind {value!r}")

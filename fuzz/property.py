@@ -1,5 +1,7 @@
 """The property careerkg's fuzz target checks (``fuzz/loaders.py``, replayed by ``tests/test_fuzz.py``):
-whatever bytes a loader is given, the only exceptions are careerkg's own, one-line errors."""
+whatever bytes a loader is given, the only exceptions are careerkg's own, one-line errors.
+
+It lives beside the fuzz target, not in the package: a user's installation has no use for it."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def check_one_input(data: bytes) -> None:
     engine = _engine()
     try:
         if loader == "sparql":
-            from careerkg.sparql import prepare
+            from careerkg.sparql.queries import prepare
 
             prepare(payload.decode("utf-8", "replace"), "fuzz.rq")
         elif loader == "jsonl-record":
@@ -41,7 +43,7 @@ def check_one_input(data: bytes) -> None:
             if chunk.profiles:
                 engine.evaluate_facts({iri: facts for _, iri, facts in chunk.profiles}, chunk.others)
         else:
-            from careerkg.profiles import ProfileInput, read_profiles
+            from careerkg.io.profiles import ProfileInput, read_profiles
 
             profiles = read_profiles(ProfileInput("fuzz-input", payload), engine.terms, loader)
             engine.evaluate(profiles)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from careerkg import bundled
-from careerkg.axioms import requirement_axioms
-from careerkg.bundled import Part
+from careerkg.knowledge import bundled
+from careerkg.knowledge.axioms import requirement_axioms
+from careerkg.knowledge.bundled import Part
 from careerkg.vocab import ALIGNMENTS_IRI, KNOWLEDGE_IRI, ONTOLOGY_IRI, OWL
 from rdflib import Graph
 

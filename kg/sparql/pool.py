@@ -20,6 +20,8 @@ from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
 
+from careerkg.model import parse_ntriples_term
+
 __all__ = ["QueryAnswer", "QueryPool", "RESULT_FORMATS", "GRAPH_FORMATS"]
 
 #: Media types of the SPARQL results formats, and Oxigraph's name for each.
@@ -59,16 +61,10 @@ class _TooLarge(Exception):
     pass
 
 
-def _term(ox: Any, ntriples: str) -> Any:
-    """An RDF term from its N-Triples form (how bindings cross the pipe)."""
-    (triple,) = ox.parse(f"<urn:s> <urn:p> {ntriples} .".encode(), format=ox.RdfFormat.N_TRIPLES)
-    return triple.object
-
-
 def _answer(store: Any, text: str, graph_form: bool, fmt: str, cap: int, bindings: dict[str, str]) -> bytes:
     import pyoxigraph as ox
 
-    substitutions = {ox.Variable(name): _term(ox, value) for name, value in bindings.items()}
+    substitutions = {ox.Variable(name): parse_ntriples_term(value) for name, value in bindings.items()}
 
     def run() -> Any:
         # The store's default graph is the whole dataset; FROM clauses never pick anything else.

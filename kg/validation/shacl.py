@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from careerkg import bundled
-from careerkg.bundled import Part
+from careerkg.knowledge import bundled
+from careerkg.knowledge.bundled import Part
 from careerkg.vocab import RDF, SH, bind_prefixes
 from rdflib import Graph
 from rdflib.term import Node
@@ -100,7 +100,7 @@ def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
     """Add to ``report`` a SHACL result for each statement of ``profiles`` naming a malformed IRI (as
     subject, property, value or a literal's datatype): JSON-LD lets any string through as an ``@id``,
     which pySHACL does not check but every store refuses. Returns how many were added."""
-    from careerkg.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
+    from careerkg.io.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
     from rdflib import BNode, Literal, URIRef
 
     node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)

@@ -2,7 +2,7 @@
 batch of profiles, applying careerkg's SPARQL rules and the OWL 2 RL closure until neither adds anything.
 
 * ``compiled`` (the default, the fastest): the ontology's closure computed once and compiled into rule
-  tables (:mod:`careerkg.compiled`), the SPARQL rules run by Oxigraph (:mod:`careerkg.rule_engine`).
+  tables (:mod:`careerkg.reasoning.compiled`), the SPARQL rules run by Oxigraph (:mod:`careerkg.reasoning.rules`).
 * ``owlrl``: owlrl's pure-Python OWL 2 RL closure and rdflib's SPARQL engine; the reference.
 * ``reasonable``: the Rust OWL 2 RL reasoner ``reasonable`` and rdflib's SPARQL engine.
 
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from careerkg import reasoner_names
-from careerkg.compiled import CompiledOntology, Facts, Term, term
 from careerkg.errors import MissingDependencyError
+from careerkg.model import Facts, facts_to_graph, term
+from careerkg.reasoning import BACKENDS
+from careerkg.reasoning.compiled import CompiledOntology
 from careerkg.vocab import CK
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
-__all__ = ["BACKENDS", "Backend", "DERIVED", "facts_to_graph"]
+__all__ = ["BACKENDS", "Backend", "DERIVED"]
 
 #: The relations the backends report (everything else they derive is bookkeeping).
 DERIVED = (str(CK.meetsRequirement), str(CK.eligibleFor))
@@ -35,28 +35,13 @@ class Backend(Protocol):
         """For each profile, the ``ck:meetsRequirement`` and ``ck:eligibleFor`` facts inference derives."""
 
 
-def _node(value: Term) -> Node:
-    if isinstance(value, Literal) or not isinstance(value, str):
-        return value
-    return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
-
-
-def facts_to_graph(profiles: Mapping[str, Facts]) -> Graph:
-    graph = Graph()
-    for subject, facts in profiles.items():
-        s = _node(subject)
-        for p, o in facts:
-            graph.add((s, URIRef(str(p)), _node(o)))
-    return graph
-
-
 class CompiledBackend:
     """Compiled OWL 2 RL tables plus the SPARQL rules on Oxigraph."""
 
     name = "compiled"
 
     def __init__(self, ontology: CompiledOntology, axioms_ntriples: str, rules: list[str]) -> None:
-        from careerkg.rule_engine import OxigraphRules
+        from careerkg.reasoning.rules import OxigraphRules
 
         self.ontology = ontology
         self.rules = OxigraphRules(axioms_ntriples, rules)
@@ -160,6 +145,3 @@ class ReasonableBackend(_GraphBackend):
         reasoner.from_graph(data)
         for triple in reasoner.reason():
             data.add(triple)
-
-
-BACKENDS = reasoner_names.BACKENDS

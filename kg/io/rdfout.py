@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from careerkg.profiles import literal_problem, well_formed_iri
+from careerkg.io.profiles import literal_problem, well_formed_iri
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 

@@ -1,0 +1,3 @@
+"""SPARQL: named queries and their checks, the on-disk Oxigraph store, stoppable query workers, and SPARQL 1.1
+servers the user points careerkg at. Above reasoning and validation; the engine and the server use it.
+"""
