@@ -16,10 +16,11 @@ from careerkg.cli.inputs import (
     profile_format_option,
     profiles_argument,
     read_inputs,
+    report,
     store_option,
 )
-from careerkg.cli.render import csv_text, short, table
-from careerkg.eligibility import Assessment, Move
+from careerkg.cli.render import csv_text, table
+from careerkg.cli.stream import print_assessments, profile_heading, run
 from careerkg.engine import Engine, Evaluation
 from careerkg.reports import gaps_report
 
@@ -28,43 +29,6 @@ def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
     inputs.fail_if_unreadable()
     if evaluation.invalid:
         raise click.exceptions.Exit(1)
-
-
-def _requirement_lines(move: Move) -> list[str]:
-    lines = []
-    for r in move.requirements:
-        mark = "met" if r.met else "MISSING" if r.essential else "not met"
-        kind = "essential" if r.essential else "optional"
-        by = "; ".join(f.label for f in r.met_by)
-        lines.append(f"      [{mark}] {kind}: {r.label}" + (f"  <- {by}" if by else ""))
-    return lines
-
-
-def _provenance_lines(move: Move) -> list[str]:
-    t = move.transition
-    lines = [f"      source: {move.source_label or short(str(t.source))}; section: {'; '.join(t.sections)}"]
-    lines.append(f"      why: {t.justification}")
-    return lines
-
-
-def _profile_heading(a: Assessment) -> str:
-    return f"{a.profile}  (now: {a.current_role_label})"
-
-
-def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
-    out = []
-    for a in assessments:
-        out.append(_profile_heading(a))
-        if not a.moves_out:
-            out.append(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
-        elif not a.eligible:
-            out.append("  no move is open yet; `careerkg gaps` shows what is missing")
-        for m in a.eligible:
-            out.append(f"  -> {m.role_label} ({short(str(m.transition.to_role))}) via {short(str(m.transition.iri))}")
-            if explain:
-                out += _requirement_lines(m) + _provenance_lines(m)
-        out.append("")
-    return "\n".join(out)
 
 
 @click.command()
@@ -147,8 +111,6 @@ def eligible(
         raise click.UsageError("--graph goes with --endpoint")
     if not profiles:
         raise click.UsageError("Missing argument 'PROFILE...' (or give --store or --endpoint).")
-    from careerkg.cli.stream import run
-
     totals = run(profiles, engine, input_format, fmt, explain, jobs, chunk_size)
     if totals.unreadable:
         raise click.exceptions.Exit(2)
@@ -166,9 +128,6 @@ def _eligible_in_store(
     endpoint: str | None,
     graph: str | None,
 ) -> None:
-    from careerkg.cli.stream import print_assessments
-    from careerkg.eligibility import assess_in_dataset
-
     if endpoint is not None:
         if store_path is not None:
             raise click.UsageError("give --store or --endpoint, not both")
@@ -176,25 +135,21 @@ def _eligible_in_store(
             raise click.UsageError("with --endpoint the profiles come from the server; load them with `careerkg push`")
         if fmt == "turtle":
             raise click.UsageError("--format turtle is not available with --endpoint; `careerkg query` gives triples")
-        from careerkg.sparql.endpoint import SparqlEndpoint
-
-        print_assessments(assess_in_dataset(SparqlEndpoint(endpoint, graph), engine.catalogue), fmt, explain, None)
+        print_assessments(engine.eligible_at(endpoint, graph), fmt, explain, None)
         return
     if graph is not None:
         raise click.UsageError("--graph goes with --endpoint")
     assert store_path is not None
-    from careerkg.sparql.store import PersistentStore
-
-    store = PersistentStore(store_path)
-    store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
-    if not profiles:
-        if fmt == "turtle":
-            raise click.UsageError("--format turtle needs PROFILE inputs; `careerkg query --store` gives triples")
-        print_assessments(assess_in_dataset(store, engine.catalogue), fmt, explain, None)
-        return
-    inputs = read_inputs(profiles, engine.terms, input_format)
-    evaluation, valid = evaluate_inputs(engine, inputs)
-    store.add_profiles(valid, evaluation.derived, replacing=[a.profile for a in evaluation.assessments])
+    if not profiles and fmt == "turtle":
+        raise click.UsageError("--format turtle needs PROFILE inputs; `careerkg query --store` gives triples")
+    with engine.open_store(store_path) as store:
+        if not profiles:
+            print_assessments(store.eligible(), fmt, explain, None)
+            return
+        inputs = read_inputs(profiles, engine.terms, input_format)
+        outcome = store.add(inputs.documents)
+    report(outcome)
+    evaluation = outcome.evaluation
     print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph())
     finish(inputs, evaluation)
 
@@ -230,10 +185,10 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
     evaluation, _ = evaluate_inputs(engine, inputs)
     results = gaps_report(evaluation.assessments, engine.catalogue, target_iri)
     if fmt == "json":
-        click.echo(json.dumps([d for _, _, d in results], indent=2))
+        click.echo(json.dumps([r.to_json() for r in results], indent=2))
     elif fmt == "jsonl":
-        for _, _, d in results:
-            click.echo(json.dumps(d))
+        for r in results:
+            click.echo(json.dumps(r.to_json()))
     elif fmt == "csv":
         headers = ["profile", "currentRole", "role", "label", "eligible", "essentialMet", "essentialTotal",
                    "optionalMet", "optionalTotal", "missing"]  # fmt: skip
@@ -241,14 +196,15 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
             [a.profile, a.current_role, m.transition.to_role, m.role_label, m.eligible, m.score["essentialMet"],
              m.score["essentialTotal"], m.score["optionalMet"], m.score["optionalTotal"],
              "; ".join(r.label for r in m.missing)]
-            for a, moves, _ in results for m in moves
+            for a, moves in ((r.assessment, r.moves) for r in results) for m in moves
         ]  # fmt: skip
         click.echo(csv_text(headers, rows), nl=False)
     else:
-        for a, moves, data in results:
-            click.echo(_profile_heading(a))
-            if "note" in data:
-                click.echo(f"  {data['note']}")
+        for result in results:
+            a, moves = result.assessment, result.moves
+            click.echo(profile_heading(a))
+            if result.note is not None:
+                click.echo(f"  {result.note}")
             elif not a.moves_out:
                 click.echo(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
             elif not moves:

@@ -1,25 +1,24 @@
-"""Profile arguments of the commands: files or ``-`` for standard input, each read on its own.
+"""Profile arguments of the commands (files, or ``-`` for standard input) and the options they share.
 
-An input that cannot be read is reported (one line on stderr) and skipped, so the readable inputs next to it
-still get their answers; the command then ends with exit code 2.
+The library reads and evaluates each input on its own (:mod:`careerkg.inputs`); this module prints what it
+reports: an input that cannot be read is one line on stderr and is skipped, so the readable inputs next to
+it still get their answers, and the command then ends with exit code 2.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from careerkg.cli.render import violation_line
-from careerkg.engine import Engine, Evaluation, merge_evaluations
-from careerkg.errors import UnreadableInputError
-from careerkg.io.profiles import ProfileInput, ProfileSet, read_profiles
-from careerkg.io.rdfout import storable
+from careerkg.engine import Engine, Evaluation
+from careerkg.inputs import Documents, Outcome, named_inputs, read_documents
+from careerkg.io.profiles import ProfileSet
 from careerkg.knowledge.names import TermIndex
-from careerkg.vocab import CK
 from rdflib import Graph
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,68 +74,48 @@ graph_option = click.option(
 @dataclass
 class ProfileInputs:
     """The profiles read from each input (each input is a document of its own: the same IRI in two files is
-    two profiles, never merged), and how many inputs were unreadable."""
+    two profiles, never merged), and what could not be read (already reported on stderr)."""
 
-    sets: list[ProfileSet] = field(default_factory=list)
-    unreadable: int = 0
+    documents: Documents
 
     @property
-    def merged(self) -> ProfileSet:
-        """All inputs in one graph (for SPARQL over them together)."""
-        merged = ProfileSet()
-        for profiles in self.sets:
-            merged.add(profiles)
-        return merged
+    def sets(self) -> list[ProfileSet]:
+        return self.documents.sets
+
+    @property
+    def unreadable(self) -> int:
+        return len(self.documents.unreadable)
 
     def fail_if_unreadable(self) -> None:
         if self.unreadable:
             raise click.exceptions.Exit(2)
 
 
-def report_invalid(evaluation: Evaluation, location: str | None = None) -> None:
-    """Invalid profiles get no results: their violations go to stderr, one line each, naming the input."""
-    for profile, violations in evaluation.invalid.items():
-        for v in violations:
-            click.echo(violation_line(profile, v, location), err=True)
+def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> ProfileInputs:
+    """Read every input named in ``names`` (``-``: standard input); report each unreadable one, or unreadable
+    record, on stderr and go on; exit 2 at once when nothing could be read."""
+    documents = read_documents(named_inputs(names, sys.stdin.buffer), terms, fmt)
+    for problem in documents.unreadable:
+        click.echo(f"Error: {problem}", err=True)
+    if documents.unreadable and not documents.sets:
+        raise click.exceptions.Exit(2)
+    return ProfileInputs(documents)
+
+
+def report(outcome: Outcome) -> None:
+    """Invalid profiles get no results: their violations go to stderr, one line each, naming the input; and
+    statements left out of what may be stored are said to be."""
+    for document in outcome.documents:
+        for profile, violations in document.evaluation.invalid.items():
+            for v in violations:
+                click.echo(violation_line(profile, v, document.name), err=True)
+        for line in document.left_out:
+            click.echo(f"Error: {line}", err=True)
 
 
 def evaluate_inputs(engine: Engine, inputs: ProfileInputs) -> tuple[Evaluation, Graph]:
-    """Evaluate each input on its own and report its invalid profiles under its name. Returns everything
-    evaluated, and the triples of the valid profiles (each input without its own invalid ones: an invalid
-    profile in one file never costs a valid one with the same IRI in another)."""
-    evaluations = []
-    valid = Graph()
-    for document in inputs.sets:
-        evaluation = engine.evaluate(document)
-        report_invalid(evaluation, document.name)
-        valid_profiles = {p for p in document.order if str(p) not in evaluation.invalid}
-        kept, elsewhere, malformed = storable(document.graph, set(document.order), valid_profiles, str(CK))
-        if elsewhere:
-            click.echo(f"Error: {document.name}: {elsewhere} statement(s) about something other than its "
-                       "profiles were left out (careerkg's own terms and moves are not a profile's to say)",
-                       err=True)  # fmt: skip
-        if malformed:
-            click.echo(f"Error: {document.name}: {malformed} statement(s) naming a malformed IRI were left out "
-                       "(not a valid IRI as subject, property, value or datatype)", err=True)  # fmt: skip
-        valid += kept
-        evaluations.append(evaluation)
-    return merge_evaluations(evaluations), valid
-
-
-def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> ProfileInputs:
-    """Read every input named in ``names``; report each unreadable one on stderr and go on."""
-    result = ProfileInputs()
-    for name in names:
-        try:
-            source = ProfileInput.from_stream("-", sys.stdin.buffer) if name == "-" else ProfileInput.from_path(name)
-            profiles = read_profiles(source, terms, fmt)
-            result.sets.append(profiles)
-            for problem in profiles.problems:  # records skipped; the rest of the input is used
-                click.echo(f"Error: {problem}", err=True)
-                result.unreadable += 1
-        except UnreadableInputError as error:
-            click.echo(f"Error: {error}", err=True)
-            result.unreadable += 1
-    if result.unreadable and not result.sets:
-        raise click.exceptions.Exit(2)
-    return result
+    """Evaluate each input on its own and report what became of its profiles. Returns everything evaluated,
+    and the triples of the valid profiles (each input without its own invalid ones)."""
+    outcome = engine.evaluate_documents(inputs.documents)
+    report(outcome)
+    return outcome.evaluation, outcome.valid

@@ -12,27 +12,24 @@ import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import (
     endpoint_option,
-    evaluate_inputs,
     graph_option,
     profile_format_option,
     read_inputs,
+    report,
     store_option,
 )
 from careerkg.cli.render import csv_text, table
-from careerkg.errors import CareerkgError, InvalidInputError, UnreadableInputError
+from careerkg.errors import InvalidInputError, UnreadableInputError
 from careerkg.io.rdfout import serialize
 from careerkg.sparql.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
 from careerkg.sparql.queries import (
     QueryLimitError,
-    binding_value,
     canonical_query_text,
     check_size,
-    deadline,
     json_solutions,
     load_query,
     named_queries,
     prepare,
-    run,
     trailing_values_problem,
     tsv,
     values_clause,
@@ -40,8 +37,10 @@ from careerkg.sparql.queries import (
 from careerkg.vocab import bind_prefixes
 
 if TYPE_CHECKING:
-    from careerkg.engine import Engine
+    pass
+from careerkg.sparql.pool import QueryAnswer
 from rdflib import Graph
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Literal, Node, URIRef
 
@@ -121,7 +120,7 @@ def query(
         if profiles or inferred or store_path is not None:
             raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "
                                    "do not apply (load profiles with `careerkg push`)")  # fmt: skip
-        values = _bindings(bindings, engine.knowledge, engine)
+        values = engine.bind(_bindings(bindings), engine.knowledge)
         problem = trailing_values_problem(prepared, list(values), text)
         if values and problem:
             raise click.UsageError(f"--bind with --endpoint: {problem}, so the server could not apply the "
@@ -132,55 +131,37 @@ def query(
         return
     if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
-    graph = bind_prefixes(Graph())
-    graph += engine.knowledge
-    if inferred:
-        graph += engine.reasoner.knowledge_closure
-    invalid = unreadable = False
-    given: list[str] = []
-    if profiles:
-        inputs = read_inputs(profiles, engine.terms, input_format)
-        unreadable = bool(inputs.unreadable)  # reported; the readable profiles are still answered
-        # Invalid profiles are never given answers, here either: they stay out of the graph.
-        evaluation, valid = evaluate_inputs(engine, inputs)
-        invalid = bool(evaluation.invalid)
-        given = [assessment.profile for assessment in evaluation.assessments]
-        graph += valid
-        if inferred or store_path is not None:  # the store keeps what inference derives
-            graph += evaluation.derived_graph()
-    values = _bindings(bindings, graph, engine)
+    raw = _bindings(bindings)
+    inputs = read_inputs(profiles, engine.terms, input_format) if profiles else None
+    # Invalid profiles are never given answers, here either: they stay out of the data queried.
+    outcome = engine.evaluate_documents(inputs.documents) if inputs is not None else None
+    if outcome is not None:
+        report(outcome)
     if store_path is not None:
-        form = prepared.algebra.name
-        click.echo(
-            _in_store(store_path, engine, graph, text, form, values, fmt, time_limit, max_results, given), nl=False
-        )
+        values = engine.bind(raw, bind_prefixes(Graph()))
+        with engine.open_store(store_path) as store:
+            if outcome is not None:
+                store.keep(outcome)  # a profile given again replaces the one held
+            answer = store.query(text, prepared.algebra.name in _GRAPH_FORMS, _store_media(prepared, fmt), values,
+                                 time_limit=time_limit, max_results=max_results)  # fmt: skip
+        click.echo(_store_answer(store_path, answer, prepared.algebra.name, fmt), nl=False)
     else:
-        with deadline(time_limit, source):
-            try:
-                result = run(prepared, graph, values)
-                if result.type in {"CONSTRUCT", "DESCRIBE"}:
-                    check_size(len(result.graph or ()), max_results, source, "triples")
-                elif result.type == "SELECT":
-                    check_size(len(result.bindings), max_results, source)
-                text_out = _render(result, fmt, graph)
-            except (CareerkgError, click.ClickException):
-                raise
-            except Exception as error:  # rdflib's evaluation of a valid query can fail in many ways
-                raise InvalidInputError(f"{source}: the query failed: {_first_line(error)}") from error
-        click.echo(text_out, nl=False)
-    if unreadable:
+        run = engine.run_query(text, source, outcome, inferred=inferred, bindings=raw, time_limit=time_limit,
+                               max_results=max_results, prepared=prepared)  # fmt: skip
+        click.echo(_render(run.result, fmt, run.graph), nl=False)
+    if inputs is not None and inputs.unreadable:  # reported; the readable profiles were still answered
         raise click.exceptions.Exit(2)
-    if invalid:
+    if outcome is not None and outcome.evaluation.invalid:  # never given answers, here either
         raise click.exceptions.Exit(1)
 
 
-def _bindings(bindings: tuple[str, ...], graph: Graph, engine: Engine) -> dict[str, Identifier]:
-    values: dict[str, Identifier] = {}
+def _bindings(bindings: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
     for item in bindings:
         name, sep, raw = item.partition("=")
         if not sep or not name.strip().lstrip("?$"):
             raise click.BadParameter(f"{item!r} is not VAR=VALUE", param_hint="--bind")
-        values[name.strip().lstrip("?$")] = binding_value(raw, graph, engine.terms.find_role_or_skill)
+        values[name.strip().lstrip("?$")] = raw
     return values
 
 
@@ -230,42 +211,21 @@ def _projected(text: str, rows: list[dict[str, Node]]) -> list[str]:
     return names or sorted({name for row in rows for name in row})
 
 
-def _in_store(
-    path: Path,
-    engine: Engine,
-    graph: Graph,
-    text: str,
-    form: str,
-    values: dict[str, Identifier],
-    fmt: str,
-    time_limit: float,
-    max_results: int,
-    replacing: list[str],
-) -> str:
-    """Add what this call brings to the persistent store, then answer the query there: Oxigraph, in a worker
-    process that is stopped at the time limit (Oxigraph cannot be interrupted otherwise)."""
-    from careerkg.sparql.pool import QueryPool
-    from careerkg.sparql.store import PersistentStore
+_GRAPH_FORMS = {"ConstructQuery", "DescribeQuery"}
 
-    store = PersistentStore(path)
-    store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
-    store.forget(replacing)  # a profile given again replaces the one held
-    store.add_graph(graph)  # the knowledge is already there; this adds the call's profiles and derivations
-    release = store.hand_over_to_readers()  # the worker opens it read-only; no other writer may meanwhile
-    del store
-    graph_form = form in {"ConstructQuery", "DescribeQuery"}
-    if graph_form:
+
+def _store_media(prepared: Query, fmt: str) -> str:
+    """The media type to ask the store's query worker for, by --format."""
+    if prepared.algebra.name in _GRAPH_FORMS:
         media = {"table": "text/turtle", "json": "application/ld+json", "xml": "application/rdf+xml"}.get(fmt)
         if media is None:
             raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
-    else:
-        media = _ACCEPT[fmt][0] if fmt in _ACCEPT else "application/sparql-results+json"
-    pool = QueryPool(str(path), 1, time_limit or None, max_results or 2**62)
-    try:
-        answer = pool.run(text, graph_form, media, {name: value.n3() for name, value in values.items()})
-    finally:
-        pool.close()
-        release()
+        return media
+    return _ACCEPT[fmt][0] if fmt in _ACCEPT else "application/sparql-results+json"
+
+
+def _store_answer(path: Path, answer: QueryAnswer, form: str, fmt: str) -> str:
+    """The store's answer as --format prints it."""
     if answer.status != 200:
         message = answer.body.decode("utf-8", "replace").strip()
         if answer.status == 400 and message.startswith("SPARQL syntax error"):
@@ -273,12 +233,13 @@ def _in_store(
         if answer.status == 400:
             raise InvalidInputError(f"{path}: {message}")
         raise QueryLimitError(f"{path}: {message}")
-    if fmt != "table" or graph_form:
+    if fmt != "table" or form in _GRAPH_FORMS:
         decoded = answer.body.decode("utf-8")
         return decoded if decoded.endswith("\n") else decoded + "\n"
     if form == "AskQuery":
         return "true\n" if json.loads(answer.body).get("boolean") else "false\n"
     variables, rows = json_solutions(answer.body, str(path))
+    graph = bind_prefixes(Graph())
     cells = [[_cell(row.get(v), graph) for v in variables] for row in rows]
     return table(variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
 

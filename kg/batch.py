@@ -1,22 +1,29 @@
 """Batches at any size: profiles streamed in chunks, spread over processes, answers kept in input order.
 
 JSON Lines inputs are read line by line, so memory is bounded by the chunk, not the input; other formats
-are parsed whole and then processed in chunks. Each chunk is parsed, validated, reasoned over and rendered
-by a worker; at most a few chunks per worker are in flight at once, and results come back in input order.
-A record that cannot be read is reported with its line number and skipped; the rest go on.
+are parsed whole and then processed in chunks. Each chunk is parsed, validated, reasoned over (and, if the
+caller asks, rendered) by a worker; at most a few chunks per worker are in flight at once, and results come
+back in input order. A record that cannot be read is reported in its place and skipped; the rest go on.
+
+:func:`evaluate_stream` is the whole pipeline: ``careerkg eligible`` prints what it yields, and
+:meth:`careerkg.Engine.eligible_stream` hands its records to Python callers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
+from careerkg.eligibility import Assessment
 from careerkg.errors import UnreadableInputError
 from careerkg.io.profiles import (
+    GENERATED_PROFILE_PREFIX,
     JSON_LINES_SUFFIXES,
     MAX_RECORD_BYTES,
     ProfileInput,
@@ -26,8 +33,25 @@ from careerkg.io.profiles import (
 )
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term
+from careerkg.validation.shacl import Violation
 
-__all__ = ["Item", "ParsedChunk", "SeenIris", "chunked", "default_jobs", "input_items", "ordered_map", "parse_items"]
+if TYPE_CHECKING:
+    from careerkg.engine import Engine
+
+__all__ = [
+    "Chunk",
+    "Item",
+    "ParsedChunk",
+    "Record",
+    "SeenIris",
+    "chunked",
+    "default_jobs",
+    "evaluate_chunk",
+    "evaluate_stream",
+    "input_items",
+    "ordered_map",
+    "parse_items",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -127,7 +151,7 @@ def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str |
     profiles = read_profiles(source, terms, None if fmt == "jsonl" else fmt)
     for problem in profiles.problems:
         yield Item(name, error=problem, source=name)
-    from careerkg.engine import profile_facts
+    from careerkg.engine import profile_facts  # the engine sits beside this module, in the same layer
 
     facts, others = profile_facts(profiles)
     for subject, profile_facts_ in facts.items():
@@ -233,3 +257,198 @@ def ordered_map(
                     yield window.popleft().result()
         while window:
             yield window.popleft().result()
+
+
+#: A function a worker applies to each answered profile (e.g. render it as text), so only its result crosses
+#: processes. It must be picklable: a module-level function, or a functools.partial of one.
+Render = Callable[[Assessment], str]
+
+
+@dataclass
+class Record:
+    """What became of one input record, in input order: answered, invalid (its violations), or unreadable."""
+
+    #: The input it came from (a path, ``-`` or a name the caller gave) and that input's position.
+    source: str
+    document: int
+    #: Where in the input: ``name:line`` for JSON Lines, the input's name otherwise.
+    location: str
+    #: The profile's IRI (None when the record could not be read).
+    profile: str | None
+    #: ``"answered"``, ``"invalid"`` or ``"unreadable"``.
+    kind: str
+    #: The answer (when answered and nothing was rendered in the worker).
+    assessment: Assessment | None = None
+    #: The rendered answer, when the stream was given a render function.
+    piece: str | None = None
+    #: Why the profile is invalid.
+    violations: tuple[Violation, ...] = ()
+    #: Why the record could not be read or answered (one line, naming the input).
+    error: str | None = None
+
+
+@dataclass
+class Chunk:
+    """What one chunk of input became: its records in input order and, if asked for, what inference derived."""
+
+    records: list[Record] = field(default_factory=list)
+    derived: dict[str, Facts] = field(default_factory=dict)
+
+
+def _evaluate(
+    engine: Engine, profiles: list[tuple[str, str, Facts]], others: dict[Term, set[Term]]
+) -> tuple[list[Assessment | tuple[Violation, ...]], dict[str, Facts]]:
+    """Evaluate a chunk: an assessment or the violations for each profile, and all derived facts.
+
+    Records are independent: the same IRI twice in one chunk is evaluated twice, in separate rounds."""
+    results: list[Assessment | tuple[Violation, ...]] = [() for _ in profiles]
+    derived: dict[str, Facts] = {}
+    remaining = list(range(len(profiles)))
+    while remaining:
+        batch: dict[str, int] = {}
+        later: list[int] = []
+        for index in remaining:
+            iri = profiles[index][1]
+            if iri in batch:
+                later.append(index)
+            else:
+                batch[iri] = index
+        evaluation = engine.evaluate_facts({iri: profiles[i][2] for iri, i in batch.items()}, others, gaps=False)
+        by_iri = {a.profile: a for a in evaluation.assessments}
+        for iri, index in batch.items():
+            results[index] = by_iri.get(iri) or evaluation.invalid.get(iri, ())
+        for iri, facts in evaluation.derived.items():
+            derived.setdefault(iri, set()).update(facts)
+        remaining = later
+    return results, derived
+
+
+def _evaluate_isolating_failures(
+    engine: Engine, profiles: list[tuple[str, str, Facts]], others: dict[Term, set[Term]]
+) -> tuple[list[Assessment | tuple[Violation, ...]], dict[str, Facts], dict[int, str]]:
+    """:func:`_evaluate` for the chunk; should it fail unexpectedly, each profile again on its own, so that one
+    record no check foresaw costs only itself (reported with the failure), never its whole chunk."""
+    try:
+        results, derived = _evaluate(engine, profiles, others)
+        return results, derived, {}
+    except Exception:  # noqa: BLE001 - narrowed below, one profile at a time
+        pass
+    results = [() for _ in profiles]
+    derived = {}
+    failures: dict[int, str] = {}
+    for index, profile in enumerate(profiles):
+        try:
+            (result,), found = _evaluate(engine, [profile], others)
+        except Exception as error:  # noqa: BLE001 - reported on the record's own line
+            failures[index] = f"{type(error).__name__}: {str(error)[:200]}"
+            continue
+        results[index] = result
+        derived.update(found)
+    return results, derived, failures
+
+
+def evaluate_chunk(
+    engine: Engine, items: list[Item], render: Render | None = None, keep_derived: bool = False
+) -> Chunk:
+    """Parse, validate, reason over (and render, with ``render``) one chunk of items."""
+    out = Chunk()
+    parsed = parse_items(items, engine.terms)
+    results, derived, failures = _evaluate_isolating_failures(engine, parsed.profiles, parsed.others)
+    for position, (kind, index) in enumerate(parsed.order):
+        item = items[position]
+        if kind == "error":
+            out.records.append(Record(item.source, item.document, item.location, None, "unreadable",
+                                      error=parsed.errors[index][1]))  # fmt: skip
+            continue
+        location, iri, _ = parsed.profiles[index]
+        result = results[index]
+        if index in failures:
+            message = f"{location}: careerkg could not evaluate {iri} ({failures[index]}); please report it"
+            out.records.append(Record(item.source, item.document, location, iri, "unreadable", error=message))
+        elif isinstance(result, Assessment):
+            record = Record(item.source, item.document, location, iri, "answered")
+            if render is None:
+                record.assessment = result
+            else:
+                record.piece = render(result)
+            out.records.append(record)
+        else:
+            out.records.append(Record(item.source, item.document, location, iri, "invalid", violations=result))
+    if keep_derived:
+        out.derived = derived
+    return out
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(engine: Engine, render: Render | None, keep_derived: bool) -> None:
+    """Process initialiser: the engine (rebuilt from its settings and the prepared-knowledge cache) and what
+    to do with each answer, once per worker."""
+    _WORKER.update(engine=engine, render=render, keep_derived=keep_derived)
+
+
+def _evaluate_in_worker(items: list[Item]) -> Chunk:
+    return evaluate_chunk(_WORKER["engine"], items, _WORKER["render"], _WORKER["keep_derived"])
+
+
+#: One input to stream: its name (for messages), and a binary stream to read it from (None: open the name as
+#: a file path, only when its turn comes).
+Source = tuple[str, BinaryIO | None]
+
+
+def _items(sources: Iterable[Source], terms: TermIndex, fmt: str | None, errors: list[Record]) -> Iterator[Item]:
+    """The records of every input in turn; each file is open only while its own records are read. An input
+    that cannot be read at all is added to ``errors``."""
+    for document, (name, given) in enumerate(sources):
+        try:
+            with contextlib.ExitStack() as stack:
+                stream = given
+                if stream is None:
+                    try:
+                        stream = stack.enter_context(open(name, "rb"))  # noqa: SIM115 - closed by the stack
+                    except OSError as error:
+                        raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
+                for item in input_items(name, stream, terms, fmt):
+                    yield dataclasses.replace(item, document=document)
+        except UnreadableInputError as error:
+            errors.append(Record(name, document, name, None, "unreadable", error=str(error)))
+
+
+def evaluate_stream(
+    engine: Engine,
+    sources: Iterable[Source],
+    input_format: str | None = None,
+    jobs: int = 1,
+    chunk_size: int = 2000,
+    render: Render | None = None,
+    keep_derived: bool = False,
+) -> Iterator[Chunk]:
+    """Stream every input through ``jobs`` worker processes; the chunks come back in input order.
+
+    Each input is a document of its own: within one, a profile IRI given again is reported in its place and
+    skipped (a record without ``@id`` is named by a digest of its content, and two equal such records are
+    two records, never a repeat). An input that cannot be read at all is reported as an unreadable record,
+    in the order it was met."""
+    errors: list[Record] = []
+    chunks = chunked(_items(sources, engine.terms, input_format, errors), chunk_size)
+    seen = SeenIris()
+    document = -1
+    for chunk in ordered_map(_evaluate_in_worker, chunks, jobs, _init_worker, (engine, render, keep_derived)):
+        if errors:
+            yield Chunk(errors[:])
+            errors.clear()
+        kept: list[Record] = []
+        for record in chunk.records:
+            if record.document != document:  # each input is a document of its own: its IRIs are its own
+                seen, document = SeenIris(), record.document
+            generated = record.profile is not None and record.profile.startswith(GENERATED_PROFILE_PREFIX)
+            if record.profile is not None and not generated and not seen.add(record.profile):
+                message = (f"{record.location}: the profile {record.profile} appears again in {record.source}; "
+                           "give each person one record (this one is skipped)")  # fmt: skip
+                record = Record(record.source, record.document, record.location, record.profile, "unreadable",
+                                error=message)  # fmt: skip
+            kept.append(record)
+        yield Chunk(kept, chunk.derived)
+    if errors:
+        yield Chunk(errors[:])

@@ -125,28 +125,16 @@ class Assessment:
     gaps: tuple[Move, ...]
     #: How many transitions lead out of the current role at all (0: a role the source names no moves from).
     moves_out: int = 0
+    #: Every requirement inference says the profile meets (IRIs), whichever move it belongs to.
+    met: frozenset[str] = frozenset()
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
+        """The object ``careerkg eligible --format json`` prints (with ``explain``, as ``--explain``)."""
         return {
             "profile": str(self.profile),
             "currentRole": str(self.current_role) if self.current_role else None,
             "currentRoleLabel": self.current_role_label,
             "eligible": [m.to_json(explain) for m in self.eligible],
-        }
-
-    def gaps_json(self) -> dict[str, Any]:
-        return {
-            "profile": str(self.profile),
-            "currentRole": str(self.current_role) if self.current_role else None,
-            "currentRoleLabel": self.current_role_label,
-            "gaps": [
-                {
-                    **m.to_json(explain=False),
-                    "missing": [r.to_json() for r in m.missing],
-                    "requirements": [r.to_json() for r in m.requirements],
-                }
-                for m in self.gaps
-            ],  # fmt: skip
         }
 
 
@@ -222,6 +210,7 @@ def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, 
         tuple(eligible),
         tuple(missing),
         moves_out,
+        frozenset(str(o) for p, o in derived if p == _MEETS),
     )
 
 

@@ -1,17 +1,27 @@
-"""The careerkg engine: prepared knowledge, validation, a reasoner backend, and assessments.
+"""The careerkg engine: one object that holds the prepared knowledge and a reasoner and answers every question,
+driven alike by Python callers, the command line, the HTTP server and the tests.
 
-:meth:`Engine.evaluate` is the main job: validate profiles against the shapes, reason over the valid ones,
-and assess each (eligible moves with explanations, gaps to the others). Invalid profiles get no answers,
-only their violations; the valid profiles next to them are unaffected.
+:meth:`Engine.evaluate_facts` is the core of it: validate profiles against the shapes, reason over the valid
+ones, and assess each (eligible moves with explanations, gaps to the others). Invalid profiles get no
+answers, only their violations; the valid profiles next to them are unaffected. The public methods
+(:meth:`Engine.eligible`, :meth:`~Engine.gaps`, :meth:`~Engine.path`, :meth:`~Engine.validate`,
+:meth:`~Engine.query`, :meth:`~Engine.eligible_stream`, :meth:`~Engine.open_store`) take profiles in any form
+careerkg reads and return result objects whose ``to_json()`` is exactly what the command line prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerkg.eligibility import Assessment, assess
+from careerkg.errors import CareerkgError, InvalidInputError, InvalidProfilesError, QueryFailedError
+from careerkg.inputs import Documents, Outcome, Profiles, evaluate_documents, given_inputs, read_documents
 from careerkg.io.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
 from careerkg.knowledge.catalogue import Catalogue
 from careerkg.knowledge.names import TermIndex
@@ -19,11 +29,22 @@ from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
 from careerkg.reasoning import DEFAULT_REASONER
 from careerkg.reasoning.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend
+from careerkg.reports import GapReport, InvalidProfile, PathReport, Results, Validation, gaps_report
 from careerkg.validation.shacl import Violation
 from careerkg.vocab import CK, RDF, bind_prefixes
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Identifier
 
-__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "merge_evaluations", "profile_facts"]
+if TYPE_CHECKING:
+    from careerkg.batch import Record
+    from careerkg.reasoning.closure import Reasoner
+    from careerkg.storage import Store
+
+__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "QueryRun", "merge_evaluations", "profile_facts"]
+
+T = TypeVar("T", GapReport, Assessment)
 
 _TYPE = str(RDF.type)
 
@@ -60,15 +81,44 @@ def profile_facts(profiles: ProfileSet) -> tuple[dict[str, Facts], dict[Term, se
 
 
 class Engine:
-    """Everything careerkg answers with, loaded lazily: commands that need no inference never pay for it."""
+    """careerkg: its knowledge, a reasoner, and every question careerkg answers, from Python.
+
+    ::
+
+        import careerkg
+
+        kg = careerkg.Engine()
+        results = kg.eligible({"currentRole": "PM", "skills": ["Coding"]})
+        results[0].to_json()          # what `careerkg eligible --format json` prints for this profile
+
+    Everything is loaded on first use and kept: the prepared knowledge comes from careerkg's on-disk cache, so
+    an engine is cheap to make, and cheap to send to another process (it pickles as its settings and is
+    rebuilt there). ``reasoner`` is ``"compiled"`` (the default, the fastest), ``"owlrl"`` (the reference) or
+    ``"reasonable"``; all give the same answers.
+
+    Profiles that fail the shapes, or records that cannot be read, never vanish: by default the methods raise
+    :class:`~careerkg.errors.InvalidProfilesError`, whose ``results`` holds the answers for the good profiles
+    and every problem as data; with ``errors="report"`` they return those results (see :attr:`Results.ok`).
+    """
 
     def __init__(self, reasoner: str = DEFAULT_REASONER) -> None:
         if reasoner not in BACKENDS:
             raise ValueError(f"unknown reasoner {reasoner!r} (choose from {', '.join(BACKENDS)})")
+        #: The reasoner backend's name.
         self.reasoner_name = reasoner
+
+    def __reduce__(self) -> tuple[type[Engine], tuple[str]]:
+        # Pickled as its settings: another process rebuilds it from the prepared-knowledge cache in milliseconds.
+        return (Engine, (self.reasoner_name,))
+
+    def __repr__(self) -> str:
+        return f"Engine(reasoner={self.reasoner_name!r})"
+
+    # -- what the engine knows ---------------------------------------------------------------------------
 
     @cached_property
     def prepared(self) -> Prepared:
+        """The prepared knowledge: catalogue, names, compiled rule tables and shapes (cached on disk)."""
         return load_prepared()
 
     @cached_property
@@ -80,20 +130,24 @@ class Engine:
 
     @property
     def terms(self) -> TermIndex:
+        """The names of roles and skills (IRI, ``ck:`` CURIE, local name, label, abbreviation), for look-ups."""
         return self.prepared.terms
 
     @property
     def catalogue(self) -> Catalogue:
+        """Roles, skills, requirements and transitions as plain objects."""
         return self.prepared.catalogue
 
     @cached_property
-    def reasoner(self):  # type: ignore[no-untyped-def]  # the rdflib-level Reasoner, for whole-graph closures
+    def reasoner(self) -> Reasoner:
+        """The rdflib-level reasoner, for closures of whole graphs (the knowledge graph's own inferences)."""
         from careerkg.reasoning.closure import Reasoner
 
         return Reasoner(self.knowledge)
 
     @cached_property
     def backend(self) -> Backend:
+        """The reasoner backend that derives each profile's eligibility."""
         prepared = self.prepared
         name = self.reasoner_name
         if name == "compiled" and prepared.ontology is not None:
@@ -103,7 +157,210 @@ class Engine:
             return ReasonableBackend(axioms, list(prepared.rules))
         return OwlrlBackend(axioms, list(prepared.rules))
 
-    def validate(self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]]) -> dict[str, list[Violation]]:
+    # -- the questions, from Python ----------------------------------------------------------------------
+
+    def read(self, profiles: Profiles, input_format: str | None = None) -> Documents:
+        """Read profiles (see :data:`careerkg.inputs.Profiles`) without evaluating them; ``input_format`` is one
+        of turtle, nt, xml, json-ld, json or jsonl (default: from each file's suffix, else its content)."""
+        return read_documents(given_inputs(profiles), self.terms, input_format)
+
+    def evaluate_documents(self, documents: Documents) -> Outcome:
+        """Validate, reason over and assess each document on its own (:func:`careerkg.inputs.evaluate_documents`)."""
+        return evaluate_documents(self, documents)
+
+    def eligible(
+        self, profiles: Profiles, *, input_format: str | None = None, errors: str = "raise"
+    ) -> Results[Assessment]:
+        """The roles each profile may move to next, with the reasons: one :class:`~careerkg.eligibility.Assessment`
+        per valid profile, in input order. ``results[i].to_json()`` is the object ``careerkg eligible --format
+        json`` prints (``to_json(explain=True)``: with ``--explain``).
+
+        ``profiles``: a path, the text or bytes of a document in any format the command line reads, a dict (one
+        plain JSON profile) or a list of dicts. ``errors``: ``"raise"`` (invalid or unreadable profiles raise
+        :class:`~careerkg.errors.InvalidProfilesError`, holding these results) or ``"report"``."""
+        outcome = self.evaluate_documents(self.read(profiles, input_format))
+        return _checked(_results(outcome, outcome.evaluation.assessments), errors)
+
+    def gaps(
+        self, profiles: Profiles, target: str | None = None, *, input_format: str | None = None, errors: str = "raise"
+    ) -> Results[GapReport]:
+        """For each profile, the moves not yet open and what each misses, closest first; with ``target`` (a
+        role's name, label or IRI), only the move into that role, open or not. ``results[i].to_json()`` is what
+        ``careerkg gaps --format json`` prints."""
+        target_iri = self.terms.role(target) if target else None
+        outcome = self.evaluate_documents(self.read(profiles, input_format))
+        reports = gaps_report(outcome.evaluation.assessments, self.catalogue, target_iri)
+        return _checked(_results(outcome, reports), errors)
+
+    def path(self, from_role: str | None, to_role: str, profile: Profiles | Assessment | None = None) -> PathReport:
+        """The shortest routes (fewest moves) from ``from_role`` to ``to_role``; or, with ``profile`` (and
+        ``from_role=None``), from that profile's current role, marking the requirements it meets now. An invalid
+        profile raises :class:`~careerkg.errors.InvalidProfilesError`."""
+        from careerkg.paths import shortest_routes
+
+        goal = self.terms.role(to_role)
+        subject: str | None = None
+        met: frozenset[URIRef] | None = None
+        if profile is None:
+            if from_role is None:
+                raise ValueError("give from_role, or a profile to start from")
+            start = self.terms.role(from_role)
+        else:
+            if from_role is not None:
+                raise ValueError("give from_role or profile, not both: a profile starts from its current role")
+            assessment = profile if isinstance(profile, Assessment) else self._one(profile)
+            if assessment.current_role is None:  # the shapes require one; a hand-made Assessment may lack it
+                raise ValueError(f"{assessment.profile}: the profile has no current role")
+            start, subject = assessment.current_role, assessment.profile
+            met = frozenset(URIRef(r) for r in assessment.met)
+        routes = tuple(shortest_routes(self.catalogue, start, goal))
+        return PathReport(start, goal, routes, self.catalogue, subject, met)
+
+    def _one(self, profiles: Profiles) -> Assessment:
+        results = self.eligible(profiles)
+        if len(results) != 1:
+            raise InvalidInputError(f"the input holds {len(results)} profiles; a path starts from one")
+        return results[0]
+
+    def validate(self, profiles: Profiles, *, input_format: str | None = None) -> Validation:
+        """SHACL validation of each input by pySHACL, with the W3C validation report (``.graph``);
+        ``.to_json()`` is what ``careerkg validate --format json`` prints. Unreadable inputs are listed in
+        ``.unreadable`` (they are not an exception here: the report is about what could be read)."""
+        return self.validate_documents(self.read(profiles, input_format))
+
+    def validate_documents(self, documents: Documents) -> Validation:
+        """:meth:`validate` for documents already read."""
+        from careerkg.validation.shacl import combine, validate_profiles
+
+        reports = tuple((d.name, validate_profiles(d.graph)) for d in documents.sets)
+        return Validation(reports, combine([r for _, r in reports]), tuple(documents.unreadable))
+
+    def query(
+        self,
+        sparql: str,
+        profiles: Profiles | None = None,
+        *,
+        inferred: bool = False,
+        bindings: Mapping[str, str | Identifier] | None = None,
+        time_limit: float | None = 300.0,
+        max_results: int | None = 1_000_000,
+        input_format: str | None = None,
+    ) -> dict[str, Any] | Graph:
+        """Run a read-only SPARQL query over the knowledge graph, with ``profiles`` (only the valid ones, and
+        with ``inferred`` what inference derives for them and the knowledge graph's own closure).
+
+        SELECT and ASK answer with the W3C SPARQL 1.1 JSON results structure (``{"head": ..., "results":
+        {"bindings": [...]}}``, or ``{"head": {}, "boolean": ...}``); CONSTRUCT and DESCRIBE with an rdflib
+        graph. ``bindings`` bind variables first (values are RDF terms, or text read as a role or skill name, a
+        ``ck:`` CURIE, ``<IRI>``, a number or a string). A query past ``time_limit`` seconds, or with more than
+        ``max_results`` rows, raises :class:`~careerkg.errors.QueryLimitError`; invalid profiles raise
+        :class:`~careerkg.errors.InvalidProfilesError`."""
+        run = self.run_query(sparql, "query", profiles, inferred=inferred, bindings=bindings,
+                             time_limit=time_limit, max_results=max_results, input_format=input_format)  # fmt: skip
+        if run.outcome is not None:
+            _checked(_results(run.outcome, run.outcome.evaluation.assessments), "raise")
+        result = run.result
+        if result.type in {"CONSTRUCT", "DESCRIBE"}:
+            assert result.graph is not None
+            return bind_prefixes(result.graph)
+        answer: dict[str, Any] = json.loads(result.serialize(format="json") or b"{}")
+        return answer
+
+    def run_query(
+        self,
+        text: str,
+        source: str,
+        profiles: Profiles | Documents | Outcome | None = None,
+        *,
+        inferred: bool = False,
+        bindings: Mapping[str, str | Identifier] | None = None,
+        time_limit: float | None = 300.0,
+        max_results: int | None = 1_000_000,
+        input_format: str | None = None,
+        prepared: Query | None = None,
+    ) -> QueryRun:
+        """:meth:`query`, keeping rdflib's result, the graph it ran over and what became of the profiles (so a
+        caller can render the answer in any format and report every profile). ``profiles`` may be already
+        read or evaluated; ``prepared``, the query already checked by :func:`careerkg.sparql.queries.prepare`."""
+        from careerkg.sparql.queries import check_size, deadline, prepare, run
+
+        prepared = prepared if prepared is not None else prepare(text, source)
+        graph = bind_prefixes(Graph())
+        graph += self.knowledge
+        if inferred:
+            graph += self.reasoner.knowledge_closure
+        outcome: Outcome | None = None
+        if isinstance(profiles, Outcome):
+            outcome = profiles
+        elif isinstance(profiles, Documents):
+            outcome = self.evaluate_documents(profiles)
+        elif profiles is not None:
+            outcome = self.evaluate_documents(self.read(profiles, input_format))
+        if outcome is not None:
+            graph += outcome.valid  # invalid profiles are never given answers, here either: they stay out
+            if inferred:
+                graph += outcome.evaluation.derived_graph()
+        values = self.bind(bindings or {}, graph)
+        with deadline(time_limit, source):
+            try:
+                result = run(prepared, graph, values)
+                if result.type in {"CONSTRUCT", "DESCRIBE"}:
+                    check_size(len(result.graph or ()), max_results, source, "triples")
+                elif result.type == "SELECT":
+                    check_size(len(result.bindings), max_results, source)
+            except CareerkgError:
+                raise
+            except Exception as error:  # rdflib's evaluation of a valid query can fail in many ways
+                raise QueryFailedError(f"{source}: the query failed: {_first_line(error)}") from error
+        return QueryRun(result, graph, outcome, prepared)
+
+    def bind(self, bindings: Mapping[str, str | Identifier], graph: Graph | None = None) -> dict[str, Identifier]:
+        """Values for query variables as RDF terms: an RDF term as it is; text as a role or skill name, a CURIE
+        with a prefix known to ``graph``, ``<IRI>``, a number, or else a string."""
+        from careerkg.sparql.queries import binding_value
+
+        names = graph if graph is not None else self.knowledge
+        return {
+            name: value if isinstance(value, Identifier) else binding_value(value, names, self.terms.find_role_or_skill)
+            for name, value in bindings.items()
+        }
+
+    def eligible_stream(
+        self,
+        records: Iterable[str | bytes | Mapping[str, Any]],
+        jobs: int = 1,
+        *,
+        chunk_size: int = 2000,
+        name: str = "input",
+    ) -> Iterator[Record]:
+        """Eligibility for a stream of JSON Lines records (text or bytes, one profile each) or dicts, evaluated
+        in chunks by ``jobs`` worker processes; one :class:`~careerkg.batch.Record` per record, in input order,
+        answered (``record.assessment``), invalid (``record.violations``) or unreadable (``record.error``,
+        naming ``name:line``). Memory stays bounded by the chunk, whatever the stream's length."""
+        from careerkg.batch import evaluate_stream
+
+        for chunk in evaluate_stream(self, [(name, _LineStream(records))], "jsonl", jobs, chunk_size):
+            yield from chunk.records
+
+    def eligible_at(self, endpoint: str, graph: str | None = None) -> Results[Assessment]:
+        """Eligibility of every profile a SPARQL 1.1 server holds (see ``careerkg push``), computed by careerkg's
+        portable queries inside the server (no reasoner needed), then labelled and explained with the catalogue:
+        the same answers as :meth:`eligible`. ``graph`` names the graph holding careerkg's data."""
+        from careerkg.eligibility import assess_in_dataset
+        from careerkg.sparql.endpoint import SparqlEndpoint
+
+        return Results(assess_in_dataset(SparqlEndpoint(endpoint, graph), self.catalogue))
+
+    def open_store(self, path: str | os.PathLike[str]) -> Store:
+        """The on-disk Oxigraph store at ``path`` (created if need be), filled with careerkg's knowledge the
+        first time it is needed; use it in a ``with`` block so that it is closed (and its lock let go)."""
+        from careerkg.storage import Store
+
+        return Store(self, path)
+
+    # -- the machinery -----------------------------------------------------------------------------------
+
+    def violations(self, profiles: Mapping[str, Facts], others: Mapping[Term, set[Term]]) -> dict[str, list[Violation]]:
         """Violations per invalid profile (compiled shapes; pySHACL when the shapes cannot be compiled). A
         profile whose identifier or statements are not well-formed IRIs is invalid too: RDF parsers let some
         through (JSON-LD takes any string as an @id), but no store or reasoner should be given them."""
@@ -132,7 +389,7 @@ class Engine:
     ) -> Evaluation:
         """Validate, reason over the valid profiles, and assess each of them (input order is kept).
         ``gaps=False`` skips assessing the moves that are not open (faster when only eligibility matters)."""
-        bad = self.validate(profiles, others or {})
+        bad = self.violations(profiles, others or {})
         valid = {s: f for s, f in profiles.items() if s not in bad}
         derived = self.backend.infer(valid) if valid else {}
         assessments = tuple(assess(s, f, derived.get(s, set()), self.catalogue, gaps) for s, f in valid.items())
@@ -140,12 +397,76 @@ class Engine:
         return Evaluation(assessments, invalid, derived)
 
     def evaluate(self, profiles: ProfileSet) -> Evaluation:
+        """:meth:`evaluate_facts` for the profiles of one document."""
         facts, others = profile_facts(profiles)
         return self.evaluate_facts(facts, others)
 
-    def evaluate_all(self, documents: list[ProfileSet]) -> Evaluation:
-        """Evaluate each document on its own (profiles are never merged across documents), in order."""
-        return merge_evaluations([self.evaluate(document) for document in documents])
+
+@dataclass(frozen=True)
+class QueryRun:
+    """A query run in memory: rdflib's result, the graph it ran over, and what became of the profiles given."""
+
+    result: Result
+    graph: Graph
+    outcome: Outcome | None
+    prepared: Query
+
+
+class _LineStream:
+    """Records given as an iterable, read as a binary JSON Lines stream (one record a line)."""
+
+    def __init__(self, records: Iterable[str | bytes | Mapping[str, Any]]) -> None:
+        self._records = iter(records)
+
+    def readline(self, limit: int = -1) -> bytes:
+        record = next(self._records, None)
+        if record is None:
+            return b""
+        if isinstance(record, Mapping):
+            line = json.dumps(record).encode("utf-8")
+        else:
+            line = record.encode("utf-8") if isinstance(record, str) else record
+            line = line.replace(b"\n", b" ").replace(b"\r", b" ")  # one record is one line, whatever it holds
+        return line + b"\n"
+
+
+def _results(outcome: Outcome, answers: Iterable[T]) -> Results[T]:
+    invalid = tuple(
+        InvalidProfile(profile, document.name, violations)
+        for document in outcome.documents
+        for profile, violations in document.evaluation.invalid.items()
+    )
+    left_out = tuple(line for document in outcome.documents for line in document.left_out)
+    return Results(tuple(answers), invalid, tuple(outcome.unreadable), left_out, outcome.evaluation.derived)
+
+
+def _checked(results: Results[T], errors: str) -> Results[T]:
+    if errors not in {"raise", "report"}:
+        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    if errors == "report" or results.ok:
+        return results
+    parts = []
+    if results.unreadable:
+        count = len(results.unreadable)
+        parts.append(f"{count} input{'s' if count != 1 else ''} or record{'s' if count != 1 else ''} could not be read")
+    if results.invalid:
+        count = len(results.invalid)
+        parts.append(f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer")
+    first = results.unreadable[0] if results.unreadable else _first_violation(results.invalid[0])
+    message = f"{'; '.join(parts)} (first: {first}); the error's .results holds every answer and problem"
+    raise InvalidProfilesError(message, results, unreadable=bool(results.unreadable))
+
+
+def _first_violation(invalid: InvalidProfile) -> str:
+    v = invalid.violations[0] if invalid.violations else None
+    return f"{invalid.profile} ({invalid.input}): {v.message if v else 'invalid'}"
+
+
+def _first_line(error: Exception) -> str:
+    """An evaluation error in one short line, without the object addresses some of them carry."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = re.sub(r" at 0x[0-9a-f]+", "", text)
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
 def merge_evaluations(evaluations: list[Evaluation]) -> Evaluation:

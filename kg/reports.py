@@ -1,21 +1,107 @@
-"""The JSON answers careerkg gives, built in one place so the command line and the HTTP API agree exactly.
+"""The answers careerkg gives, as result objects and as JSON, built in one place so that the Python API, the
+command line and the HTTP API agree exactly.
 
-``careerkg eligible --format json`` and ``POST /eligible`` both print :func:`eligible_report`;
-``gaps`` and ``/gaps`` print :func:`gaps_report`; ``validate`` and ``/validate`` print
-:func:`validation_report`.
+``careerkg eligible --format json`` and ``POST /eligible`` both print :func:`eligible_report`, which is what
+:meth:`Results.to_json` of :meth:`careerkg.Engine.eligible` gives; likewise ``gaps`` (:class:`GapReport`),
+``path`` (:class:`PathReport`) and ``validate`` (:class:`Validation`, :func:`validation_report`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from careerkg.eligibility import Assessment, Move
 from careerkg.knowledge.catalogue import Catalogue
+from careerkg.paths import Route, route_json
 from careerkg.validation.shacl import ValidationReport, Violation
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
-__all__ = ["eligible_report", "gap_moves", "gaps_report", "validation_report", "violation_json"]
+__all__ = [
+    "GapReport",
+    "InvalidProfile",
+    "PathReport",
+    "Results",
+    "Validation",
+    "eligible_report",
+    "gap_moves",
+    "gaps_report",
+    "validation_report",
+    "violation_json",
+]
+
+
+class _Answer(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+T = TypeVar("T", bound=_Answer)
+
+
+@dataclass(frozen=True)
+class InvalidProfile:
+    """A profile that fails the shapes: it gets no answer, only its violations."""
+
+    #: The profile's IRI.
+    profile: str
+    #: The input it was read from (a path, ``-``, or the name the Python API gave it).
+    input: str
+    violations: tuple[Violation, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "input": self.input,
+            "violations": [violation_json(v) for v in self.violations],
+        }
+
+
+@dataclass(frozen=True)
+class Results(Sequence[T], Generic[T]):
+    """The answers for the valid profiles, in input order (a sequence: ``results[0]``, ``len``, iteration),
+    with everything that kept other profiles from an answer: nothing is dropped without a word."""
+
+    answers: tuple[T, ...]
+    #: Profiles that fail the shapes, with their violations.
+    invalid: tuple[InvalidProfile, ...] = ()
+    #: One line for each input, or record of an input, that could not be read (naming it).
+    unreadable: tuple[str, ...] = ()
+    #: One line for each input some of whose statements were not a profile's to make, and were left out.
+    left_out: tuple[str, ...] = ()
+    #: What inference derived for each valid profile (``ck:meetsRequirement``, ``ck:eligibleFor``), by IRI.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every profile given was read and is valid."""
+        return not self.invalid and not self.unreadable
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self.answers[index]
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.answers)
+
+    def to_json(self, explain: bool = False) -> list[dict[str, Any]]:
+        """The answers as the command line's ``--format json`` prints them (with ``explain``, as ``--explain``)."""
+        return [a.to_json(explain) if isinstance(a, Assessment) else a.to_json() for a in self.answers]
+
+    def problems_json(self) -> dict[str, Any]:
+        """Everything that kept profiles from an answer, as JSON."""
+        return {
+            "invalid": [p.to_json() for p in self.invalid],
+            "unreadable": list(self.unreadable),
+            "leftOut": list(self.left_out),
+        }
+
 
 _CK = "https://w3id.org/careerkg#"
 
@@ -32,27 +118,78 @@ def gap_moves(assessment: Assessment, target: URIRef | None) -> list[Move]:
     return [m for m in (*assessment.eligible, *assessment.gaps) if m.transition.to_role == target]
 
 
+@dataclass(frozen=True)
+class GapReport:
+    """One profile's gaps: the moves not yet open (closest first), or with a target, the move into it."""
+
+    assessment: Assessment
+    moves: tuple[Move, ...]
+    #: Said when a target was asked for and no single move leads there.
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``careerkg gaps --format json`` prints for this profile."""
+        a = self.assessment
+        data: dict[str, Any] = {
+            "profile": str(a.profile),
+            "currentRole": str(a.current_role) if a.current_role else None,
+            "currentRoleLabel": a.current_role_label,
+            "gaps": [
+                {**m.to_json(explain=False), "eligible": m.eligible, "missing": [r.to_json() for r in m.missing],
+                 "requirements": [r.to_json() for r in m.requirements], "sections": list(m.transition.sections)}
+                for m in self.moves
+            ],
+        }  # fmt: skip
+        if self.note is not None:
+            data["note"] = self.note
+        return data
+
+
 def gaps_report(
     assessments: Iterable[Assessment], catalogue: Catalogue, target: URIRef | None = None
-) -> list[tuple[Assessment, list[Move], dict[str, Any]]]:
-    """For each profile: its moves that matter (see :func:`gap_moves`) and the JSON object describing them."""
+) -> list[GapReport]:
+    """For each profile: its moves that matter (see :func:`gap_moves`)."""
     results = []
     for a in assessments:
         moves = gap_moves(a, target)
-        data = a.gaps_json()
-        data["gaps"] = [
-            {**m.to_json(explain=False), "eligible": m.eligible, "missing": [r.to_json() for r in m.missing],
-             "requirements": [r.to_json() for r in m.requirements], "sections": list(m.transition.sections)}
-            for m in moves
-        ]  # fmt: skip
+        note = None
         if target is not None and not moves:
             name = "ck:" + target[len(_CK) :] if target.startswith(_CK) else str(target)
-            data["note"] = (
+            note = (
                 f"no single move leads from {a.current_role_label} to {catalogue.label(target)}; "
                 f"`careerkg path --profile PROFILE {name}` shows routes"
             )
-        results.append((a, moves, data))
+        results.append(GapReport(a, tuple(moves), note))
     return results
+
+
+@dataclass(frozen=True)
+class PathReport:
+    """The shortest routes from one role to another; from a profile's current role, with which requirements
+    the profile already meets."""
+
+    start: URIRef
+    goal: URIRef
+    routes: tuple[Route, ...]
+    catalogue: Catalogue = field(repr=False, compare=False)
+    #: The profile's IRI, when the routes start from a profile.
+    profile: str | None = None
+    #: The requirements the profile meets now (None without a profile).
+    met: frozenset[URIRef] | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a route (there is none when the roles are the same or the goal is out of reach)."""
+        return bool(self.routes)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``careerkg path --format json`` prints."""
+        catalogue = self.catalogue
+        return {
+            "from": str(self.start), "fromLabel": catalogue.label(self.start), "to": str(self.goal),
+            "toLabel": catalogue.label(self.goal), "profile": self.profile,
+            "routes": [route_json(r, catalogue, set(self.met) if self.met is not None else None) for r in self.routes],
+        }  # fmt: skip
 
 
 def violation_json(violation: Violation) -> dict[str, Any]:
@@ -68,3 +205,32 @@ def violation_json(violation: Violation) -> dict[str, Any]:
 def validation_report(report: ValidationReport) -> dict[str, Any]:
     """Whether every profile conforms, and each violation (profile, property, value, message, severity)."""
     return {"conforms": report.conforms, "violations": [violation_json(v) for v in report.violations]}
+
+
+@dataclass(frozen=True)
+class Validation:
+    """SHACL validation of profile inputs by pySHACL: each input's report, and what could not be read."""
+
+    #: (input name, its report), in input order.
+    documents: tuple[tuple[str, ValidationReport], ...]
+    #: All of them as one report (one W3C validation report graph).
+    report: ValidationReport
+    #: One line for each input, or record, that could not be read.
+    unreadable: tuple[str, ...] = ()
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return self.report.violations
+
+    @property
+    def graph(self) -> Graph:
+        """The W3C SHACL validation report."""
+        return self.report.graph
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``careerkg validate --format json`` prints."""
+        return validation_report(self.report)
