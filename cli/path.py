@@ -9,9 +9,6 @@ import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
 from careerkg.cli.render import short
-from careerkg.paths import route_json, shortest_routes
-from careerkg.vocab import CK
-from rdflib import URIRef
 
 
 @click.command()
@@ -36,9 +33,7 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
       careerkg path --profile examples/ada.json VPOfProduct
     """
     engine = settings.engine
-    met: set[URIRef] | None = None
     invalid = False
-    subject: str | None = None
     if profile is not None:
         if len(roles) != 1:
             raise click.UsageError("with --profile, give only the target role: careerkg path --profile P TO")
@@ -50,32 +45,17 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
             raise click.exceptions.Exit(1)
         if len(evaluation.assessments) > 1:
             raise click.UsageError(f"{profile} holds {len(evaluation.assessments)} profiles; --profile takes one")
-        assessment = evaluation.assessments[0]
-        if assessment.current_role is None:  # pragma: no cover - the shapes require a current role
-            raise click.UsageError(f"{profile}: the profile has no current role")
-        start = assessment.current_role
-        subject = str(assessment.profile)
-        met = {
-            URIRef(str(o))
-            for p, o in evaluation.derived.get(assessment.profile, set())
-            if p == str(CK.meetsRequirement)
-        }
-        goal = engine.terms.role(roles[0])
+        found = engine.path(None, roles[0], profile=evaluation.assessments[0])
     else:
         if len(roles) != 2:
             raise click.UsageError("give FROM and TO roles, or --profile PROFILE and TO")
-        start, goal = engine.terms.role(roles[0]), engine.terms.role(roles[1])
-    catalogue = engine.catalogue
-    routes = shortest_routes(catalogue, start, goal)
-    data: dict[str, Any] = {
-        "from": str(start), "fromLabel": catalogue.label(start), "to": str(goal), "toLabel": catalogue.label(goal),
-        "profile": subject, "routes": [route_json(r, catalogue, met) for r in routes],
-    }  # fmt: skip
+        found = engine.path(roles[0], roles[1])
+    data = found.to_json()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:
-        _print_routes(data, start == goal)
-    if not routes and start != goal:
+        _print_routes(data, found.start == found.goal)
+    if not found.routes and found.start != found.goal:
         raise click.exceptions.Exit(1)
     if invalid:
         raise click.exceptions.Exit(1)

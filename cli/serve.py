@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 from careerkg.cli.app import Settings, UnreadableCommandError, pass_settings
-from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs, store_option_saying
+from careerkg.cli.inputs import profile_format_option, read_inputs, report, store_option_saying
 
 
 def _check_port(host: str, port: int) -> None:
@@ -95,8 +95,6 @@ def serve(
     import uvicorn
     from careerkg import __version__, offline
     from careerkg.serving.app import Limits, Service, create_app
-    from careerkg.sparql.pool import QueryPool
-    from careerkg.sparql.store import PersistentStore
 
     # SIGTERM (while starting, or after uvicorn has finished the requests in flight and raised it again) is
     # a normal exit, so the temporary store is removed and the store's lock let go.
@@ -108,35 +106,31 @@ def serve(
     with ExitStack() as stack:
         if store_path is None:
             store_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="careerkg-store-")))
-        store = PersistentStore(store_path)
-        store.initialise(engine.knowledge, engine.reasoner.knowledge_closure)
+        store = stack.enter_context(engine.open_store(store_path))
+        store.fill()
         loaded = 0
         if profiles:
             inputs = read_inputs(profiles, engine.terms, input_format)
             inputs.fail_if_unreadable()  # a server must not start with part of its data silently missing
-            evaluation, valid = evaluate_inputs(engine, inputs)
-            store.add_profiles(valid, evaluation.derived, replacing=[a.profile for a in evaluation.assessments])
-            loaded = len(evaluation.assessments)
-            if evaluation.invalid:
-                click.echo(f"careerkg: {len(evaluation.invalid)} invalid profile(s) not loaded (see above)", err=True)
-        held = store.select("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p <https://w3id.org/careerkg#currentRole> ?r }")
-        triples = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        facts = {
+            outcome = engine.evaluate_documents(inputs.documents)
+            report(outcome)
+            store.keep(outcome)
+            loaded = len(outcome.evaluation.assessments)
+            if outcome.evaluation.invalid:
+                click.echo(f"careerkg: {len(outcome.evaluation.invalid)} invalid profile(s) not loaded (see above)",
+                           err=True)  # fmt: skip
+        facts: dict[str, object] = {
             "version": __version__,
             "reasoner": engine.reasoner_name,
-            "triples": int(str(triples[0]["n"])),
-            "profiles": int(str(held[0]["n"])) if held else 0,
+            **store.counts(),
             "profilesLoadedNow": loaded,
             "timeLimitSeconds": time_limit,
             "maxResults": max_results,
             "maxBodyBytes": max_body,
             "maxQueryBytes": max_query,
         }
-        stack.callback(store.hand_over_to_readers())  # the workers open it read-only; no other writer may
-        del store
+        pool = stack.enter_context(store.readers(workers, time_limit, max_results))  # no other writer meanwhile
         engine.backend  # noqa: B018 - built now, before requests arrive from several threads
-        pool = QueryPool(str(store_path), workers, time_limit, max_results)
-        stack.callback(pool.close)
         try:
             facts["queryWorkersWithoutNetwork"] = pool.start()
         except OSError as error:

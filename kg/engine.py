@@ -198,7 +198,6 @@ class Engine:
         profile raises :class:`~careerkg.errors.InvalidProfilesError`."""
         from careerkg.paths import shortest_routes
 
-        goal = self.terms.role(to_role)
         subject: str | None = None
         met: frozenset[URIRef] | None = None
         if profile is None:
@@ -213,6 +212,7 @@ class Engine:
                 raise ValueError(f"{assessment.profile}: the profile has no current role")
             start, subject = assessment.current_role, assessment.profile
             met = frozenset(URIRef(r) for r in assessment.met)
+        goal = self.terms.role(to_role)
         routes = tuple(shortest_routes(self.catalogue, start, goal))
         return PathReport(start, goal, routes, self.catalogue, subject, met)
 
