@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.run import SECTIONS_MARKER
+from benchmarks.run import write_section
 
 CK = "https://w3id.org/careerkg#"
 QUERIES = [
@@ -260,15 +260,7 @@ def write(
             "The clients run on the same cores as the server, so these are lower bounds.",
         ]
     lines += ["", f"Errors in all: {sum(int(r['errors']) for r in rows)}.", END, ""]
-    section = "\n".join(lines)
-    text = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
-    if SECTIONS_MARKER not in text:
-        text = text.rstrip("\n") + "\n\n" + SECTIONS_MARKER + "\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) + 1 :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    args.results.write_text(text, encoding="utf-8")
+    write_section(args.results, START, END, "\n".join(lines))
     (args.results.with_name("LOAD.json")).write_text(
         json.dumps({"results": results, "baseline": baseline}, indent=1), encoding="utf-8"
     )

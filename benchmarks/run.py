@@ -36,6 +36,20 @@ from benchmarks.generate import generate
 #: Where the sections written by other scripts begin in RESULTS.md (run.py keeps everything from here on).
 SECTIONS_MARKER = "<!-- sections below are written by other benchmark scripts -->"
 
+
+def write_section(results: Path, start: str, end: str, section: str) -> None:
+    """Put ``section`` (which begins with ``start`` and ends with ``end``) into the results file, in place of
+    the section it replaces, or after the sections written by other scripts; the rest of the file is kept."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    if SECTIONS_MARKER not in text:
+        text = text.rstrip("\n") + "\n\n" + SECTIONS_MARKER + "\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + section.rstrip("\n") + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    results.write_text(text, encoding="utf-8")
+
+
 CK = "https://w3id.org/careerkg#"
 ELIGIBLE = CK + "eligibleFor"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from careerkg.batch import default_jobs
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import (
     ProfileInputs,
@@ -19,10 +20,18 @@ from careerkg.cli.inputs import (
     report,
     store_option,
 )
-from careerkg.cli.render import csv_text, table
-from careerkg.cli.stream import print_assessments, profile_heading, run
-from careerkg.engine import Engine, Evaluation
-from careerkg.reports import gaps_report
+from careerkg.cli.stream import print_assessments, profile_heading
+
+if TYPE_CHECKING:
+    from careerkg.engine import Engine, Evaluation
+
+
+def all_cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
@@ -49,7 +58,7 @@ def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=default_jobs,
+    default=all_cores,
     show_default="all cores",
     envvar="CAREERKG_JOBS",
     help="Worker processes for large inputs (inputs of one chunk run in this process).",
@@ -111,6 +120,8 @@ def eligible(
         raise click.UsageError("--graph goes with --endpoint")
     if not profiles:
         raise click.UsageError("Missing argument 'PROFILE...' (or give --store or --endpoint).")
+    from careerkg.cli.stream import run
+
     totals = run(profiles, engine, input_format, fmt, explain, jobs, chunk_size)
     if totals.unreadable:
         raise click.exceptions.Exit(2)
@@ -179,6 +190,9 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
       careerkg gaps examples/ada.json
       careerkg gaps examples/ada.json --target "chief operating officer"
     """
+    from careerkg.cli.render import csv_text, table
+    from careerkg.reports import gaps_report
+
     engine = settings.engine
     target_iri = engine.terms.role(target) if target else None
     inputs = read_inputs(profiles, engine.terms, input_format)

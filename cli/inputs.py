@@ -11,15 +11,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from careerkg.cli.render import violation_line
-from careerkg.engine import Engine, Evaluation
-from careerkg.inputs import Documents, Outcome, named_inputs, read_documents
-from careerkg.io.profiles import ProfileSet
-from careerkg.knowledge.names import TermIndex
-from rdflib import Graph
+
+# The options are needed to build every command; what reading profiles needs is imported only when it is done.
+if TYPE_CHECKING:
+    from careerkg.engine import Engine, Evaluation
+    from careerkg.inputs import Documents, Outcome
+    from careerkg.io.profiles import ProfileSet
+    from careerkg.knowledge.names import TermIndex
+    from rdflib import Graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,6 +96,8 @@ class ProfileInputs:
 def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> ProfileInputs:
     """Read every input named in ``names`` (``-``: standard input); report each unreadable one, or unreadable
     record, on stderr and go on; exit 2 at once when nothing could be read."""
+    from careerkg.inputs import named_inputs, read_documents
+
     documents = read_documents(named_inputs(names, sys.stdin.buffer), terms, fmt)
     for problem in documents.unreadable:
         click.echo(f"Error: {problem}", err=True)
@@ -105,6 +109,8 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
 def report(outcome: Outcome) -> None:
     """Invalid profiles get no results: their violations go to stderr, one line each, naming the input; and
     statements left out of what may be stored are said to be."""
+    from careerkg.cli.render import violation_line
+
     for document in outcome.documents:
         for profile, violations in document.evaluation.invalid.items():
             for v in violations:

@@ -7,16 +7,18 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from careerkg.batch import Record, evaluate_stream
-from careerkg.cli.render import csv_text, short, violation_line
-from careerkg.eligibility import Assessment, Move
-from careerkg.engine import Engine, Evaluation
-from careerkg.io.rdfout import serialize
-from rdflib import Graph
+from careerkg.cli.render import csv_text, short
+
+if TYPE_CHECKING:
+    from careerkg.batch import Record
+    from careerkg.eligibility import Assessment, Move
+    from careerkg.engine import Engine
+    from rdflib import Graph
 
 CSV_HEADERS = ["profile", "currentRole", "role", "label", "transition", "sections"]
 CSV_EXPLAIN_HEADERS = ["requirementsMet", "justification"]
@@ -91,6 +93,10 @@ def run(
     chunk_size: int,
 ) -> Totals:
     """Stream every input through the library's batch evaluation and print the answers in input order."""
+    from careerkg.batch import evaluate_stream
+    from careerkg.engine import Evaluation
+    from careerkg.io.rdfout import serialize
+
     totals = Totals()
     progress = _Progress()
     printer = Printer(fmt, explain)
@@ -113,17 +119,21 @@ def run(
 
 
 def _messages(record: Record) -> list[str]:
+    from careerkg.cli.render import violation_line
+
     if record.error is not None:
         return [f"Error: {record.error}"]
     assert record.profile is not None or not record.violations
     return [violation_line(str(record.profile), v, record.location) for v in record.violations]
 
 
-def print_assessments(assessments: tuple[Assessment, ...], fmt: str, explain: bool, derived: Graph | None) -> None:
+def print_assessments(assessments: Sequence[Assessment], fmt: str, explain: bool, derived: Graph | None) -> None:
     """Print assessments made elsewhere (in a store) exactly as :func:`run` prints its own."""
     printer = Printer(fmt, explain)
     if fmt == "turtle":
         if derived is not None and len(derived):
+            from careerkg.io.rdfout import serialize
+
             printer.piece(serialize(derived, "turtle"))
     else:
         for a in assessments:

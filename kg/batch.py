@@ -277,7 +277,8 @@ class Record:
     profile: str | None
     #: ``"answered"``, ``"invalid"`` or ``"unreadable"``.
     kind: str
-    #: The answer (when answered and nothing was rendered in the worker).
+    #: The answer (when answered and nothing was rendered in the worker): the open moves with their reasons
+    #: (its ``gaps`` are not assessed in a stream; :meth:`careerkg.Engine.gaps` gives them).
     assessment: Assessment | None = None
     #: The rendered answer, when the stream was given a render function.
     piece: str | None = None

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from careerkg.knowledge import bundled
 from careerkg.knowledge.catalogue import Catalogue, Requirement, Transition
 from careerkg.model import Facts, term
-from careerkg.sparql.queries import named_query_text
 from careerkg.vocab import CK
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -40,6 +40,9 @@ class Fact:
 
 @dataclass(frozen=True)
 class RequirementStatus:
+    """One requirement of a move, for one profile: essential or optional, met or not, and the profile's
+    statements that meet it."""
+
     requirement: URIRef
     label: str
     essential: bool
@@ -122,6 +125,8 @@ class Assessment:
     current_role: URIRef | None
     current_role_label: str | None
     eligible: tuple[Move, ...]
+    #: The moves not yet open, closest first; empty where only eligibility was asked for (streamed batches and
+    #: answers from a store assess the open moves alone, for speed: :meth:`careerkg.Engine.gaps` has them all).
     gaps: tuple[Move, ...]
     #: How many transitions lead out of the current role at all (0: a role the source names no moves from).
     moves_out: int = 0
@@ -225,12 +230,12 @@ class SparqlDataset(Protocol):
 def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool = False) -> tuple[Assessment, ...]:
     """Assess every profile the dataset holds, by the queries run inside it; profiles sorted by IRI."""
     asserted: dict[str, Facts] = {}
-    for s, p, o in dataset.construct(named_query_text("profile-facts")):
+    for s, p, o in dataset.construct(bundled.query_text("profile-facts")):
         asserted.setdefault(str(s), set()).add((str(p), term(o)))
     derived: dict[str, Facts] = {profile: set() for profile in asserted}
-    for row in dataset.select(named_query_text("eligible")):
+    for row in dataset.select(bundled.query_text("eligible")):
         derived.setdefault(str(row["profile"]), set()).add((str(CK.eligibleFor), str(row["role"])))
-    for row in dataset.select(named_query_text("met-requirements")):
+    for row in dataset.select(bundled.query_text("met-requirements")):
         derived.setdefault(str(row["profile"]), set()).add((str(CK.meetsRequirement), str(row["requirement"])))
     # Facts the store derived are not the profile's own statements: a profile's asserted facts leave them out.
     own = {str(CK.eligibleFor), str(CK.meetsRequirement)}

@@ -20,31 +20,40 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerkg.eligibility import Assessment, assess
-from careerkg.errors import CareerkgError, InvalidInputError, InvalidProfilesError, QueryFailedError
-from careerkg.inputs import Documents, Outcome, Profiles, evaluate_documents, given_inputs, read_documents
-from careerkg.io.profiles import RELATIVE_BASE, ProfileSet, literal_problem, printable, well_formed_iri
-from careerkg.knowledge.catalogue import Catalogue
-from careerkg.knowledge.names import TermIndex
+from careerkg.errors import (
+    CareerkgError,
+    InvalidInputError,
+    InvalidProfilesError,
+    QueryFailedError,
+    UnreadableInputError,
+)
+from careerkg.io.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
 from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
-from careerkg.reasoning import DEFAULT_REASONER
-from careerkg.reasoning.backends import BACKENDS, Backend, CompiledBackend, OwlrlBackend, ReasonableBackend
-from careerkg.reports import GapReport, InvalidProfile, PathReport, Results, Validation, gaps_report
+from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 from careerkg.validation.shacl import Violation
 from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Identifier
 
+# Start-up time counts for a command line: what only some questions need is imported where they are asked.
 if TYPE_CHECKING:
     from careerkg.batch import Record
+    from careerkg.inputs import Documents, Outcome, Profiles
+    from careerkg.io.profiles import ProfileSet
+    from careerkg.knowledge.catalogue import Catalogue
+    from careerkg.knowledge.names import TermIndex
+    from careerkg.reasoning.backends import Backend
     from careerkg.reasoning.closure import Reasoner
+    from careerkg.reports import Answer, GapReport, InvalidProfile, PathReport, Results, Validation
     from careerkg.storage import Store
+    from careerkg.validation.shacl import Violation
+    from rdflib.plugins.sparql.sparql import Query  # rdflib's SPARQL engine is slow to import: only when used
+    from rdflib.query import Result
 
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "QueryRun", "merge_evaluations", "profile_facts"]
 
-T = TypeVar("T", GapReport, Assessment)
+T = TypeVar("T", bound="Answer")
 
 _TYPE = str(RDF.type)
 
@@ -148,6 +157,8 @@ class Engine:
     @cached_property
     def backend(self) -> Backend:
         """The reasoner backend that derives each profile's eligibility."""
+        from careerkg.reasoning.backends import CompiledBackend, OwlrlBackend, ReasonableBackend
+
         prepared = self.prepared
         name = self.reasoner_name
         if name == "compiled" and prepared.ontology is not None:
@@ -162,10 +173,14 @@ class Engine:
     def read(self, profiles: Profiles, input_format: str | None = None) -> Documents:
         """Read profiles (see :data:`careerkg.inputs.Profiles`) without evaluating them; ``input_format`` is one
         of turtle, nt, xml, json-ld, json or jsonl (default: from each file's suffix, else its content)."""
+        from careerkg.inputs import given_inputs, read_documents
+
         return read_documents(given_inputs(profiles), self.terms, input_format)
 
     def evaluate_documents(self, documents: Documents) -> Outcome:
         """Validate, reason over and assess each document on its own (:func:`careerkg.inputs.evaluate_documents`)."""
+        from careerkg.inputs import evaluate_documents
+
         return evaluate_documents(self, documents)
 
     def eligible(
@@ -187,6 +202,8 @@ class Engine:
         """For each profile, the moves not yet open and what each misses, closest first; with ``target`` (a
         role's name, label or IRI), only the move into that role, open or not. ``results[i].to_json()`` is what
         ``careerkg gaps --format json`` prints."""
+        from careerkg.reports import gaps_report
+
         target_iri = self.terms.role(target) if target else None
         outcome = self.evaluate_documents(self.read(profiles, input_format))
         reports = gaps_report(outcome.evaluation.assessments, self.catalogue, target_iri)
@@ -197,6 +214,7 @@ class Engine:
         ``from_role=None``), from that profile's current role, marking the requirements it meets now. An invalid
         profile raises :class:`~careerkg.errors.InvalidProfilesError`."""
         from careerkg.paths import shortest_routes
+        from careerkg.reports import PathReport
 
         subject: str | None = None
         met: frozenset[URIRef] | None = None
@@ -222,14 +240,22 @@ class Engine:
             raise InvalidInputError(f"the input holds {len(results)} profiles; a path starts from one")
         return results[0]
 
-    def validate(self, profiles: Profiles, *, input_format: str | None = None) -> Validation:
+    def validate(self, profiles: Profiles, *, input_format: str | None = None, errors: str = "raise") -> Validation:
         """SHACL validation of each input by pySHACL, with the W3C validation report (``.graph``);
-        ``.to_json()`` is what ``careerkg validate --format json`` prints. Unreadable inputs are listed in
-        ``.unreadable`` (they are not an exception here: the report is about what could be read)."""
-        return self.validate_documents(self.read(profiles, input_format))
+        ``.to_json()`` is what ``careerkg validate --format json`` prints. Violations are the answer here, not
+        an error; an input or record that cannot be read raises :class:`~careerkg.errors.UnreadableInputError`
+        (``errors="report"``: it is listed in ``.unreadable`` instead)."""
+        validation = self.validate_documents(self.read(profiles, input_format))
+        if validation.unreadable and errors != "report":
+            count = len(validation.unreadable)
+            raise UnreadableInputError(
+                f"{validation.unreadable[0]}" + (f" (and {count - 1} more unreadable)" if count > 1 else "")
+            )
+        return validation
 
     def validate_documents(self, documents: Documents) -> Validation:
         """:meth:`validate` for documents already read."""
+        from careerkg.reports import Validation
         from careerkg.validation.shacl import combine, validate_profiles
 
         reports = tuple((d.name, validate_profiles(d.graph)) for d in documents.sets)
@@ -282,6 +308,7 @@ class Engine:
         """:meth:`query`, keeping rdflib's result, the graph it ran over and what became of the profiles (so a
         caller can render the answer in any format and report every profile). ``profiles`` may be already
         read or evaluated; ``prepared``, the query already checked by :func:`careerkg.sparql.queries.prepare`."""
+        from careerkg.inputs import Documents, Outcome
         from careerkg.sparql.queries import check_size, deadline, prepare, run
 
         prepared = prepared if prepared is not None else prepare(text, source)
@@ -347,6 +374,7 @@ class Engine:
         portable queries inside the server (no reasoner needed), then labelled and explained with the catalogue:
         the same answers as :meth:`eligible`. ``graph`` names the graph holding careerkg's data."""
         from careerkg.eligibility import assess_in_dataset
+        from careerkg.reports import Results
         from careerkg.sparql.endpoint import SparqlEndpoint
 
         return Results(assess_in_dataset(SparqlEndpoint(endpoint, graph), self.catalogue))
@@ -431,6 +459,8 @@ class _LineStream:
 
 
 def _results(outcome: Outcome, answers: Iterable[T]) -> Results[T]:
+    from careerkg.reports import InvalidProfile, Results
+
     invalid = tuple(
         InvalidProfile(profile, document.name, violations)
         for document in outcome.documents

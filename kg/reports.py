@@ -19,6 +19,7 @@ from careerkg.validation.shacl import ValidationReport, Violation
 from rdflib import Graph, URIRef
 
 __all__ = [
+    "Answer",
     "GapReport",
     "InvalidProfile",
     "PathReport",
@@ -32,11 +33,13 @@ __all__ = [
 ]
 
 
-class _Answer(Protocol):
+class Answer(Protocol):
+    """What every answer has: its JSON form, as the command line prints it."""
+
     def to_json(self) -> dict[str, Any]: ...
 
 
-T = TypeVar("T", bound=_Answer)
+T = TypeVar("T", bound=Answer)
 
 
 @dataclass(frozen=True)
@@ -220,10 +223,12 @@ class Validation:
 
     @property
     def conforms(self) -> bool:
+        """Whether every profile read conforms to the shapes (see :attr:`unreadable` for what was not read)."""
         return self.report.conforms
 
     @property
     def violations(self) -> tuple[Violation, ...]:
+        """Each violation, as a coach reads it: profile, property, value, message."""
         return self.report.violations
 
     @property

@@ -16,15 +16,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from careerkg.eligibility import Assessment, assess_in_dataset
-from careerkg.inputs import Documents, Outcome, Profiles
-from careerkg.reports import Results
-from careerkg.sparql.pool import QueryPool
+from careerkg.inputs import Documents
 from careerkg.sparql.store import PersistentStore
 from careerkg.vocab import CK
-from rdflib.term import Identifier
 
 if TYPE_CHECKING:
     from careerkg.engine import Engine
+    from careerkg.inputs import Outcome, Profiles
+    from careerkg.reports import Results
+    from careerkg.sparql.pool import QueryPool
+    from rdflib.term import Identifier
 
 __all__ = ["Store"]
 
@@ -87,8 +88,9 @@ class Store:
     ) -> Results[Assessment]:
         """With ``profiles``: evaluate them, keep the valid ones, and answer them (as
         :meth:`careerkg.Engine.eligible`). Without: answer every profile the store holds, by careerkg's portable
-        eligibility queries run inside it (sorted by IRI)."""
+        eligibility queries run inside it (sorted by IRI; the open moves only, the answers' ``gaps`` are empty)."""
         from careerkg.engine import _checked, _results
+        from careerkg.reports import Results
 
         if profiles is None:
             self.fill()
@@ -109,6 +111,8 @@ class Store:
     ) -> Iterator[QueryPool]:
         """Close the store for writing and answer read-only queries over it with ``workers`` processes that a
         query past ``time_limit`` seconds is stopped in; no other process may write to the store meanwhile."""
+        from careerkg.sparql.pool import QueryPool
+
         self.fill()
         release = self._open.hand_over_to_readers()
         self._store = None

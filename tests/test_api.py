@@ -359,8 +359,12 @@ def test_validate_is_what_the_command_line_prints(
 ) -> None:
     names = VALIDATE_CASES[key]
     given = [api_input(name, examples) for name in names]
-    validation = engine.validate(given[0] if len(given) == 1 else given)
+    validation = engine.validate(given[0] if len(given) == 1 else given, errors="report")
     printed, exit_code = cli_json(cli, f"validate/{key}")
+    if validation.unreadable:  # by default an input that cannot be read is an error, as the exit code says
+        with pytest.raises(careerkg.UnreadableInputError) as info:
+            engine.validate(given[0] if len(given) == 1 else given)
+        assert info.value.exit_code == 2 and validation.unreadable[0] in str(info.value)
     assert isinstance(validation, careerkg.Validation)
     assert validation.to_json() == printed
     assert exit_code == (2 if validation.unreadable else 0 if validation.conforms else 1)
@@ -470,7 +474,10 @@ def test_a_missing_file_is_reported_by_name(engine: careerkg.Engine, examples: P
     with pytest.raises(careerkg.InvalidProfilesError) as path_info:
         engine.path(None, "VPOfProduct", profile=missing)
     assert path_info.value.exit_code == 2 and str(missing) in str(path_info.value)
-    validation = engine.validate(missing)
+    with pytest.raises(careerkg.UnreadableInputError) as validate_info:
+        engine.validate(missing)
+    assert validate_info.value.exit_code == 2 and str(missing) in str(validate_info.value)
+    validation = engine.validate(missing, errors="report")
     assert len(validation.unreadable) == 1 and str(missing) in validation.unreadable[0]
     both = engine.eligible([missing, examples / "ada.json"], errors="report")
     assert [a.profile for a in both] == [f"{PEOPLE}ada"] and str(missing) in both.unreadable[0]

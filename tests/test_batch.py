@@ -123,11 +123,10 @@ def test_fast_json_path_equals_the_json_ld_path(record: dict[str, object], monke
 def test_a_record_that_breaks_evaluation_costs_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     """Should evaluating one record fail in a way no check foresaw, the chunk is evaluated again a profile
     at a time: that record is reported with the failure, and every other record in the chunk is answered."""
-    from careerkg.batch import Item
-    from careerkg.cli import stream
+    from careerkg.batch import Item, evaluate_chunk
+    from careerkg.engine import Engine
 
-    stream.init_worker("compiled", "jsonl", False)
-    engine = stream._WORKER["engine"]
+    engine = Engine()
     real_infer = engine.backend.infer
     cursed = PEOPLE + "b3"
 
@@ -137,11 +136,16 @@ def test_a_record_that_breaks_evaluation_costs_only_itself(monkeypatch: pytest.M
         return real_infer(profiles)
 
     items = [Item(f"in.jsonl:{n}", line.encode(), "in.jsonl") for n, line in enumerate(records()[:8], start=1)]
-    before = [(record.profile, record.kind, record.piece) for record in stream.render_chunk(items).records]
+
+    def outcomes(chunk):  # type: ignore[no-untyped-def]
+        return [(r.profile, r.kind, r.assessment.to_json() if r.assessment else None) for r in chunk.records]
+
+    before = outcomes(evaluate_chunk(engine, items))
     assert (cursed, "answered") in [(profile, kind) for profile, kind, _ in before]
     monkeypatch.setattr(engine.backend, "infer", infer)
-    out = stream.render_chunk(items)
-    after = [(record.profile, record.kind, record.piece) for record in out.records]
-    assert after == [(p, "unreadable", None) if p == cursed else (p, k, piece) for p, k, piece in before]
+    out = evaluate_chunk(engine, items)
+    after = outcomes(out)
+    assert after == [(p, "unreadable", None) if p == cursed else (p, k, answer) for p, k, answer in before]
     (failed,) = [record for record in out.records if record.profile == cursed]
-    assert "in.jsonl:4" in failed.messages[0] and "a failure nobody foresaw" in failed.messages[0]
+    assert failed.error is not None
+    assert "in.jsonl:4" in failed.error and "a failure nobody foresaw" in failed.error

@@ -14,7 +14,7 @@ from importlib import resources
 from careerkg.vocab import bind_prefixes
 from rdflib import Graph
 
-__all__ = ["Part", "data_files", "load", "read_text"]
+__all__ = ["Part", "data_files", "load", "query_text", "read_text"]
 
 
 class Part(str, Enum):
@@ -46,6 +46,11 @@ DATA_PACKAGES: dict[str, tuple[str, ...]] = {
 def read_text(package: str, name: str) -> str:
     """The text of the shipped file ``name`` in data package ``package`` (e.g. ``"careerkg.rules"``)."""
     return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def query_text(name: str) -> str:
+    """The text of the named query ``name`` (the file ``name.rq`` in ``careerkg.queries``)."""
+    return read_text("careerkg.queries", f"{name}.rq")
 
 
 def data_files(package: str) -> list[str]:
