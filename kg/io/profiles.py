@@ -10,6 +10,7 @@ generated from its content. Nothing is ever fetched: a remote ``@context`` other
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -21,6 +22,9 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from careerkg.errors import UnreadableInputError
+from careerkg.formats import JSON_LINES_SUFFIXES, format_named, format_of_suffix
+from careerkg.io.iris import RELATIVE_BASE, literal_problem, printable, well_formed_iri
+from careerkg.io.jsontext import MAX_JSON_DEPTH, MAX_RECORD_BYTES, json_line, json_lines, parse_json
 from careerkg.knowledge import bundled
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term, term
@@ -30,19 +34,21 @@ from rdflib import BNode, Graph, Literal, URIRef
 __all__ = [
     "CONTEXT_IRI",
     "GENERATED_PROFILE_PREFIX",
-    "literal_problem",
-    "printable",
-    "RELATIVE_BASE",
+    "JSON_LINES_SUFFIXES",
     "MAX_JSON_DEPTH",
-    "max_input_bytes",
-    "parse_json",
-    "refuse_xml_declarations",
+    "MAX_RECORD_BYTES",
+    "RELATIVE_BASE",
     "ProfileInput",
     "ProfileSet",
+    "literal_problem",
+    "max_input_bytes",
+    "parse_json",
+    "printable",
     "profile_subjects",
     "read_profiles",
-    "well_formed_iri",
     "record_facts",
+    "refuse_xml_declarations",
+    "well_formed_iri",
 ]
 
 #: The published IRI of careerkg's JSON-LD context; documents naming it get the bundled copy.
@@ -52,112 +58,10 @@ CONTEXT_IRI = "https://w3id.org/careerkg/context.jsonld"
 #: have no such cap there; every other command reads each input whole); CAREERKG_MAX_INPUT_BYTES changes it.
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 
-#: The suffixes of JSON Lines files.
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
-
-#: The longest JSON Lines record careerkg reads (bytes); a longer line is reported and skipped.
-MAX_RECORD_BYTES = 1024 * 1024
-
-#: The deepest nesting of JSON arrays and objects a profile document may have (a profile needs three or four).
-MAX_JSON_DEPTH = 64
-
 
 def max_input_bytes() -> int:
     value = os.environ.get("CAREERKG_MAX_INPUT_BYTES", "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_INPUT_BYTES
-
-
-#: The base that relative IRIs in profile documents resolve against: a name that can never be real (RFC 2606
-#: reserves ``.invalid``), so that a relative IRI is caught as one instead of silently taking the address of
-#: wherever careerkg happens to run (rdflib's default base is the working directory).
-RELATIVE_BASE = "https://relative-iri.careerkg.invalid/"
-
-
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-def printable(text: str) -> str:
-    """``text`` with any lone UTF-16 surrogate written as an escape (``\\ud800``), so that it can be shown."""
-    if text.isascii():
-        return text
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def literal_problem(value: Literal) -> str | None:
-    """What an RDF store would refuse in the literal ``value`` (a malformed datatype IRI, a language tag
-    that is not BCP 47, rdf:langString with no tag), or None."""
-    if printable(str(value)) != str(value):
-        return "the text holds a lone UTF-16 surrogate, which is not a Unicode character"
-    if value.language:
-        if not _well_formed_language(value.language):
-            return f"the language tag {value.language!r} is not a valid BCP 47 tag"
-    # (an empty datatype is rdflib's for a JSON number where an IRI is wanted: the shapes say so, better)
-    elif value.datatype:
-        if str(value.datatype) == _LANG_STRING:
-            return "rdf:langString needs a language tag"
-        if not well_formed_iri(str(value.datatype)):
-            return f"the datatype {str(value.datatype)!r} is not a valid IRI"
-    return None
-
-
-@lru_cache(maxsize=1024)
-def _well_formed_language(tag: str) -> bool:
-    import pyoxigraph
-
-    try:
-        pyoxigraph.Literal("x", language=tag)
-    except ValueError:
-        return False
-    return True
-
-
-@lru_cache(maxsize=4096)
-def well_formed_iri(iri: str) -> bool:
-    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph checks it (a blank node passes), and was
-    not relative in its document (resolved against :data:`RELATIVE_BASE`)."""
-    if iri.startswith("_:"):
-        return True
-    if iri.startswith(RELATIVE_BASE):
-        return False
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(iri)
-    except (ValueError, UnicodeError):
-        return False
-    return True
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def parse_json(text: str, where: str) -> Any:
-    """Parse JSON text, with one clear :class:`UnreadableInputError` for anything wrong: bad syntax (with
-    the line), NaN or Infinity (not JSON), or nesting deeper than :data:`MAX_JSON_DEPTH`."""
-    try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as error:
-        line = f":{error.lineno}" if ":" not in where.rsplit("/", 1)[-1] else ""
-        raise UnreadableInputError(f"{where}{line}: invalid JSON: {error.msg}") from error
-    except ValueError as error:
-        raise UnreadableInputError(f"{where}: invalid JSON: {error}") from error
-    except RecursionError as error:
-        raise UnreadableInputError(f"{where}: JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)") from error
-    _check_depth(value, where)
-    return value
-
-
-def _check_depth(value: Any, where: str) -> None:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise UnreadableInputError(f"{where}: JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)")
-        if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node if isinstance(child, (dict, list)))
 
 
 _ENTITY_DECLARATION = re.compile(rb"<!(ENTITY|DOCTYPE)\b")
@@ -181,8 +85,6 @@ def refuse_xml_declarations(data: bytes, name: str) -> None:
         )
 
 
-_RDF_SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
-_JSON_SUFFIXES = {".json", ".jsonl", ".ndjson", ".jsonld"}
 _PROFILE_PROPERTIES = (CK.currentRole, CK.yearsInRole, CK.productsManaged, CK.hasSkill)
 
 
@@ -194,7 +96,7 @@ class ProfileInput:
     data: bytes
 
     @classmethod
-    def from_path(cls, path: str | Path) -> ProfileInput:
+    def from_path(cls, path: str | os.PathLike[str]) -> ProfileInput:
         limit = max_input_bytes()
         try:
             with open(path, "rb") as stream:
@@ -370,19 +272,13 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
     return doc
 
 
-def _lines(source: ProfileInput) -> list[tuple[str, bytes]]:
-    """The non-blank lines of a JSON Lines input, as bytes, each with its location."""
-    lines = [(f"{source.name}:{number}", line) for number, line in enumerate(source.data.split(b"\n"), start=1)]
-    return [(where, line) for where, line in lines if line.strip()]
-
-
 def _is_json_lines(source: ProfileInput, text: str | None) -> bool:
     """JSON Lines by its suffix, or by its content: several lines, the first of which is a JSON object on its
     own (a pretty-printed JSON document with a syntax error is not mistaken for JSON Lines)."""
     if source.suffix in JSON_LINES_SUFFIXES:
         return True
     head = source.data.lstrip()
-    if not head.startswith(b"{") or b"\n" not in head.rstrip() or source.suffix == ".jsonld":
+    if not head.startswith(b"{") or b"\n" not in head.rstrip() or source.suffix in format_named("json-ld").suffixes:
         return False
     first = head.split(b"\n", 1)[0]
     try:
@@ -392,10 +288,10 @@ def _is_json_lines(source: ProfileInput, text: str | None) -> bool:
 
 
 def _json_records(source: ProfileInput, text: str | None, lines: bool) -> list[tuple[str, Any]]:
-    """(location, value) pairs: one parsed value for a JSON document, or each line's bytes for JSON Lines
-    (parsed later, one by one, so that one bad line spoils only itself)."""
+    """(location, value) pairs: one parsed value for a JSON document, or, for JSON Lines, each record's bytes
+    or the error in its place (parsed later, one by one, so that one bad line spoils only itself)."""
     if lines:
-        return _lines(source)
+        return list(json_lines(source.name, io.BytesIO(source.data)))
     assert text is not None
     return [(source.name, parse_json(text, source.name))]
 
@@ -409,9 +305,12 @@ def _parse_json(
     ids: list[str] = []
     first_seen: dict[str, str] = {}
     for where, value in _json_records(source, text, lines):
+        if isinstance(value, UnreadableInputError):  # a JSON Lines record too long to read
+            problems.append(str(value))
+            continue
         try:
             if lines:  # JSON Lines: each line read on its own
-                value = _json_line(value, where)
+                value = json_line(value, where)
             items = value if isinstance(value, list) else [value]
         except UnreadableInputError as error:
             problems.append(str(error))
@@ -461,16 +360,6 @@ def _check_record_describes_itself(own: Graph, iri: str, location: str) -> None:
         )
 
 
-def _json_line(line: bytes, where: str) -> Any:
-    if len(line) > MAX_RECORD_BYTES:
-        raise UnreadableInputError(f"{where}: record longer than {MAX_RECORD_BYTES:,} bytes")
-    try:
-        text = line.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableInputError(f"{where}: not UTF-8 text (byte {error.start})") from error
-    return parse_json(text, where)
-
-
 def _looks_like_json(text: str) -> bool:
     if text.lstrip()[:1] in ("{", "["):
         return True
@@ -496,10 +385,11 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
             raise UnreadableInputError(f"{source.name}: not UTF-8 text (byte {error.start})") from error
         if not text.strip():
             raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
-    fmt = fmt or ("json" if lines else _RDF_SUFFIXES.get(source.suffix))
+    by_suffix = format_of_suffix(source.suffix)
+    fmt = fmt or ("json" if lines else by_suffix.name if by_suffix else None)
     if fmt is None:
         assert text is not None
-        if source.suffix in _JSON_SUFFIXES or _looks_like_json(text):
+        if _looks_like_json(text):
             fmt = "json"
         elif text.lstrip().startswith(("<?xml", "<rdf:RDF", "<!DOCTYPE")):
             fmt = "xml"
@@ -515,7 +405,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         if fmt == "xml":
             refuse_xml_declarations(source.data, source.name)
         try:
-            graph.parse(data=text, format=fmt, publicID=RELATIVE_BASE)
+            graph.parse(data=text, format=format_named(fmt).rdflib, publicID=RELATIVE_BASE)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
             bad_syntax = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^", str(error), re.DOTALL)
             if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input

@@ -1,4 +1,5 @@
-"""RDF serialisation formats: names, file suffixes, media types, and atomic output files."""
+"""Writing RDF: the output formats (described in :mod:`careerkg.formats`), what of a profile document may be
+stored, and output files written atomically."""
 
 from __future__ import annotations
 
@@ -7,35 +8,22 @@ import tempfile
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from careerkg.io.profiles import literal_problem, well_formed_iri
+from careerkg.formats import format_named, format_of_suffix
+from careerkg.io.iris import literal_problem, well_formed_iri
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 __all__ = ["RDF_FORMATS", "format_from_suffix", "serialize", "storable", "write_atomically"]
 
-#: careerkg's name for each RDF output format -> rdflib's serializer name.
-RDF_FORMATS: dict[str, str] = {
-    "turtle": "turtle",
-    "xml": "xml",
-    "json-ld": "json-ld",
-    "nt": "nt",
-}
-
-_SUFFIXES: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".nt": "nt",
-}
+#: The RDF formats careerkg writes, in the order it offers them: careerkg's name -> rdflib's serializer name.
+RDF_FORMATS: dict[str, str] = {name: str(format_named(name).rdflib) for name in ("turtle", "xml", "json-ld", "nt")}
 
 
 def format_from_suffix(path: str | os.PathLike[str], default: str = "turtle") -> str:
-    """The output format a file name implies (``.owl`` and ``.rdf`` mean RDF/XML), else ``default``."""
-    return _SUFFIXES.get(Path(path).suffix.lower(), default)
+    """The output format a file name implies (``.owl`` and ``.rdf`` mean RDF/XML, ``.json`` JSON-LD), else
+    ``default``."""
+    found = format_of_suffix(Path(path).suffix)
+    return found.written_as if found is not None and found.written_as is not None else default
 
 
 def serialize(graph: Graph, fmt: str) -> str:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from careerkg.io.iris import WELL_FORMED_IRIS, malformed_statements, printable, well_formed_iri
 from careerkg.knowledge import bundled
 from careerkg.knowledge.bundled import Part
+from careerkg.model import term
 from careerkg.vocab import RDF, SH, bind_prefixes
 from rdflib import Graph
 from rdflib.term import Node
@@ -92,46 +94,35 @@ def validate_profiles(profiles: Graph) -> ValidationReport:
     return _report(False, report.graph) if malformed else report
 
 
-#: The source named by the results for IRIs that no RDF store would take (not a shape of the shapes file).
-WELL_FORMED_IRIS = "urn:careerkg:well-formed-iris"
-
-
 def _malformed_iri_results(profiles: Graph, report: Graph) -> int:
-    """Add to ``report`` a SHACL result for each statement of ``profiles`` naming a malformed IRI (as
-    subject, property, value or a literal's datatype): JSON-LD lets any string through as an ``@id``,
-    which pySHACL does not check but every store refuses. Returns how many were added."""
-    from careerkg.io.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
+    """Add to ``report`` a SHACL result for each thing the statements of ``profiles`` say that no RDF store
+    would take (:func:`careerkg.io.iris.malformed_statements`): JSON-LD lets any string through as an
+    ``@id``, which pySHACL does not check but every store refuses. Returns how many were added."""
     from rdflib import BNode, Literal, URIRef
+
+    def named(iri: str, node: Node) -> Node:
+        # A malformed IRI cannot be written as one (a Turtle report would not parse): it is given as text.
+        return node if well_formed_iri(iri) else Literal(printable(iri))
 
     node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
     added = 0
-    for subject, predicate, value in profiles:
-        literal = literal_problem(value) if isinstance(value, Literal) else None
-        if literal is not None:
-            bad = printable(str(value))
-        else:
-            bad = next(
-                (str(n) for n in (subject, predicate, value) if isinstance(n, URIRef) and not well_formed_iri(str(n))),
-                "",
-            )
-        if not bad:
-            continue
-        relative = bad.startswith(RELATIVE_BASE)
-        shown = bad.removeprefix(RELATIVE_BASE)
-        message = f"{shown!r} is a relative IRI; give an absolute one" if relative else f"{shown!r} is not a valid IRI"
-        if literal is not None:
-            message = literal
-        result = BNode()
-        report.add((node or BNode(), SH.result, result))
-        report.add((result, RDF.type, SH.ValidationResult))
-        # A malformed IRI cannot be written as one (a Turtle report would not parse): it is given as text.
-        report.add((result, SH.focusNode, subject if str(subject) != bad else Literal(bad)))
-        report.add((result, SH.resultPath, predicate if str(predicate) != bad else Literal(bad)))
-        report.add((result, SH.value, Literal(printable(str(value)))))
-        report.add((result, SH.resultMessage, Literal(f"The statement is not one an RDF store takes: {message}.")))
-        report.add((result, SH.resultSeverity, SH.Violation))
-        report.add((result, SH.sourceShape, URIRef(WELL_FORMED_IRIS)))
-        added += 1
+    for subject in set(profiles.subjects()):
+        focus = term(subject)
+        assert type(focus) is str
+        facts = {(str(p), term(o)) for p, o in profiles.predicate_objects(subject)}
+        for found in malformed_statements(focus, facts):
+            result = BNode()
+            report.add((node or BNode(), SH.result, result))
+            report.add((result, RDF.type, SH.ValidationResult))
+            report.add((result, SH.focusNode, named(focus, subject)))
+            if found.path is not None:
+                report.add((result, SH.resultPath, named(found.path, URIRef(found.path))))
+            if found.value is not None:
+                report.add((result, SH.value, Literal(found.value)))
+            report.add((result, SH.resultMessage, Literal(found.message)))
+            report.add((result, SH.resultSeverity, SH.Violation))
+            report.add((result, SH.sourceShape, URIRef(WELL_FORMED_IRIS)))
+            added += 1
     if added and node is not None:
         report.set((node, SH.conforms, Literal(False)))
     # pySHACL's own results may name such IRIs too (sh:value <htt)s://x>): written as text, so that the report
