@@ -2,7 +2,8 @@
 
 The backends (:mod:`~careerkg.reasoning.backends`): the compiled rule tables (:mod:`~careerkg.reasoning.compiled`)
 with the rules on Oxigraph (:mod:`~careerkg.reasoning.rules`); owlrl, the reference; and ``reasonable``. The
-ontology's own closure and the reasoner's inputs are in :mod:`~careerkg.reasoning.closure`.
+ontology's own closure and the reasoner's inputs are in :mod:`~careerkg.reasoning.closure`; every owlrl
+closure is computed by :mod:`~careerkg.reasoning.owl`.
 
 This module itself imports nothing, so the command line can list the backends without loading any of them.
 """

@@ -19,6 +19,7 @@ from careerkg.errors import MissingDependencyError
 from careerkg.model import Facts, facts_to_graph, term
 from careerkg.reasoning import BACKENDS
 from careerkg.reasoning.compiled import CompiledOntology
+from careerkg.reasoning.owl import owl_rl_closure
 from careerkg.vocab import CK
 from rdflib import Graph
 
@@ -119,9 +120,7 @@ class OwlrlBackend(_GraphBackend):
     name = "owlrl"
 
     def close(self, data: Graph) -> None:
-        import owlrl  # type: ignore[import-untyped]
-
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
+        owl_rl_closure(data)
 
 
 class ReasonableBackend(_GraphBackend):

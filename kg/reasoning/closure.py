@@ -14,6 +14,7 @@ from careerkg.knowledge import bundled
 from careerkg.knowledge.axioms import requirement_axioms
 from careerkg.knowledge.graphs import knowledge_graph
 from careerkg.model import Facts, term
+from careerkg.reasoning.owl import owl_rl_closure
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph
 
@@ -62,11 +63,9 @@ class Reasoner:
         """What the OWL 2 RL closure adds to the knowledge graph itself (e.g. roles typed schema:Occupation
         through ck:Role's superclass), without the trivial triples every node gets (owl:sameAs itself,
         rdf:type owl:Thing) and without statements about the axioms' blank nodes."""
-        import owlrl  # type: ignore[import-untyped]
-
         data = Graph()
         data += self.axioms
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(data)
+        owl_rl_closure(data)
         added = bind_prefixes(Graph())
         for s, p, o in data:
             if (s, p, o) in self.axioms or isinstance(s, BNode) or isinstance(o, BNode):

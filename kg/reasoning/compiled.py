@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from careerkg.model import Facts, Term, term
+from careerkg.reasoning.owl import owl_rl_closure
 from careerkg.vocab import OWL, RDF, RDFS
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -199,12 +200,10 @@ def _list(graph: Graph, head: Node | None) -> list[Node]:
 
 def compile_ontology(axioms: Graph) -> CompiledOntology:
     """Close ``axioms`` (logical axioms and generated requirement axioms) with owlrl and compile the result."""
-    import owlrl  # type: ignore[import-untyped]
-
     _check_supported(axioms)
     closed = Graph()
     closed += axioms
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closed)
+    owl_rl_closure(closed)
 
     compiled = CompiledOntology()
     sup: dict[Term, set[Term]] = defaultdict(set)
