@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
-from careerkg.errors import CareerkgError
+from careerkg.errors import (
+    AdvisedError,
+    BindingError,
+    CareerkgError,
+    NoNamedGraphsError,
+    QueryTimeoutError,
+    ReasonerUnavailableError,
+    ResultTooLargeError,
+    ServiceRefusedError,
+)
+from careerkg.offline import NetworkRefusedError
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 
 if TYPE_CHECKING:
@@ -54,6 +64,29 @@ class UnreadableCommandError(CareerkgCommandError):
 
 class InternalCommandError(CareerkgCommandError):
     exit_code = 70  # EX_SOFTWARE: a bug in careerkg, not a problem with the user's input
+
+
+#: The command line's own lead and advice for the library errors about something one of its options sets
+#: (the library words them without flags): (lead, advice) by the error's class.
+_WITH_FLAGS: dict[type[AdvisedError], tuple[str, str]] = {
+    QueryTimeoutError: ("", " (narrow it, add LIMIT, or allow more with --time-limit)"),
+    ResultTooLargeError: ("", "; add LIMIT or narrow the query (the cap is set with --max-results)"),
+    ServiceRefusedError: ("", '; give such a value with --bind, or match it with REGEX(?x, "[s]ervice")'),
+    NoNamedGraphsError: ("", ": drop GRAPH, or run the query in a store (--store PATH) or a server (--endpoint URL)"),
+    BindingError: ("--bind", ""),
+    ReasonerUnavailableError: ("--reasoner ", ""),
+    NetworkRefusedError: ("", "; only --endpoint and `careerkg serve` use the network"),
+}
+
+
+def _message(error: CareerkgError) -> str:
+    """The error's message as the command line gives it: with the flags that change what it is about."""
+    if isinstance(error, AdvisedError):
+        for kind in type(error).__mro__:
+            if kind in _WITH_FLAGS:
+                lead, advice = _WITH_FLAGS[kind]
+                return f"{lead}{error.problem}{advice}"
+    return str(error)
 
 
 def _command_error(message: str, exit_code: int) -> CareerkgCommandError:
@@ -102,7 +135,7 @@ class CareerkgGroup(click.Group):
         except CareerkgError as error:
             if _debug(ctx):
                 raise
-            raise _command_error(str(error), error.exit_code) from error
+            raise _command_error(_message(error), error.exit_code) from error
         except KeyboardInterrupt:
             # Ctrl-C: stop at once, one line, and the shell's code for it (128 + SIGINT), not Click's 1
             # (which means invalid input here); files being written are left whole (see rdfio).

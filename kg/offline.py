@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from careerkg.errors import CareerkgError, UnreadableInputError
+from careerkg.errors import AdvisedError, UnreadableInputError
 
 __all__ = ["NetworkRefusedError", "allow_host", "allow_url", "enforce", "enforced", "leave_the_network"]
 
@@ -36,10 +36,11 @@ _hosts: set[str] = set()
 _addresses: set[tuple[str, int]] = set()
 
 
-class NetworkRefusedError(CareerkgError):
+class NetworkRefusedError(AdvisedError):
     """Something tried to reach the network, which careerkg never does on its own."""
 
     exit_code = 1
+    advice = "; only a SPARQL server the user names and careerkg's own HTTP server use the network"
 
 
 def enforced() -> bool:
@@ -83,9 +84,7 @@ def allow_url(url: str) -> None:
 
 
 def _refuse(what: str) -> None:
-    raise NetworkRefusedError(
-        f"careerkg works offline and refused {what}; only --endpoint and `careerkg serve` use the network"
-    )
+    raise NetworkRefusedError(f"careerkg works offline and refused {what}")
 
 
 def _is_allowed_address(host: Any, port: Any) -> bool:

@@ -464,7 +464,7 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
         _post_form(query='SELECT ?l WHERE { ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l '
                    'FILTER(CONTAINS(?l, "customer service")) }'),
         403,
-        ("SERVICE", "--bind", "[s]ervice"),
+        ("SERVICE", "[s]ervice"),
     ),
     "SERVICE in a comment": (_post_form(query=ROLE_QUERY + " # SERVICE <http://127.0.0.1:9/s>"), 403, ("SERVICE",)),
     "query over --max-query": (_post_form(query=ROLE_QUERY + " #" + "x" * 70_000), 413, ("65,536", "--max-query")),

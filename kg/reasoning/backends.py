@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from careerkg.errors import MissingDependencyError
+from careerkg.errors import ReasonerUnavailableError
 from careerkg.model import Facts, facts_to_graph, term
 from careerkg.reasoning import BACKENDS
 from careerkg.reasoning.compiled import CompiledOntology
@@ -132,8 +132,8 @@ class ReasonableBackend(_GraphBackend):
         try:
             import reasonable  # type: ignore[import-untyped]  # noqa: F401
         except ImportError as error:
-            raise MissingDependencyError(
-                "--reasoner reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"
+            raise ReasonerUnavailableError(
+                "reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"
             ) from error
         super().__init__(axioms, rules)
 

@@ -10,14 +10,14 @@ HTTP client is used.
 from __future__ import annotations
 
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
-from careerkg.errors import CareerkgError, EndpointError
-from careerkg.sparql.queries import QueryLimitError, deadline, json_solutions
+from careerkg.errors import CareerkgError, EndpointError, QueryTimeoutError
+from careerkg.sparql.limits import TimeLimit, deadline
+from careerkg.sparql.queries import json_solutions
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -96,11 +96,11 @@ class SparqlEndpoint:
         try:
             with deadline(self.timeout, self.url):  # the whole exchange: headers and error bodies too
                 return self._exchange(request)
-        except QueryLimitError as error:
+        except QueryTimeoutError as error:
             raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from error
 
     def _exchange(self, request: urllib.request.Request) -> tuple[str, bytes]:
-        finish = time.monotonic() + self.timeout  # also checked here, where no alarm can be set (a thread)
+        limit = TimeLimit(self.timeout)  # also checked here, where no alarm can be set (a thread)
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
                 chunks: list[bytes] = []
@@ -111,7 +111,7 @@ class SparqlEndpoint:
                         raise EndpointError(
                             f"{self.url}: the answer is larger than {MAX_RESPONSE_BYTES:,} bytes; narrow the query"
                         )
-                    if time.monotonic() > finish:
+                    if limit.expired():
                         raise TimeoutError
                     chunks.append(chunk)
                 return response.headers.get("Content-Type", ""), b"".join(chunks)

@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from careerkg.errors import InvalidInputError, QueryLimitError, UnknownTermError, UnreadableInputError
+from careerkg.errors import (
+    BindingError,
+    InvalidInputError,
+    NoNamedGraphsError,
+    QueryLimitError,
+    QueryRefusedError,
+    QuerySyntaxError,
+    ServiceRefusedError,
+    UnknownTermError,
+    UnreadableInputError,
+    UpdateSyntaxError,
+)
 from careerkg.knowledge import bundled
 from careerkg.model import from_sparql_json
+from careerkg.sparql.limits import check_size, deadline
 from rdflib import Graph
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.plugins.sparql import prepareQuery
@@ -129,10 +138,10 @@ def values_clause(bindings: dict[str, Identifier]) -> str:
     cells = []
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise UnknownTermError(f"--bind: {name!r} is not a SPARQL variable name")
+            raise BindingError(f": {name!r} is not a SPARQL variable name")
         value = bindings[name]
         if isinstance(value, URIRef) and re.search(r'[\s<>"{}|^`\\]', str(value)):
-            raise UnknownTermError(f"--bind {name}: {str(value)!r} is not a valid IRI")
+            raise BindingError(f" {name}: {str(value)!r} is not a valid IRI")
         cells.append(value.n3())
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }\n"
 
@@ -230,27 +239,27 @@ def canonical_query_text(text: str, source: str) -> str:
     def expand(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            raise UnreadableInputError(f"{source}: SPARQL syntax error: {match.group(0)} is not a Unicode character")
+            raise QuerySyntaxError(f"{source}: SPARQL syntax error: {match.group(0)} is not a Unicode character")
         return chr(code)
 
     expanded = _CODEPOINT_ESCAPE.sub(expand, text)
     if expanded != text and _ANY_ESCAPE.search(expanded):
-        raise UnreadableInputError(f"{source}: SPARQL syntax error: a codepoint escape that spells another is refused")
+        raise QuerySyntaxError(f"{source}: SPARQL syntax error: a codepoint escape that spells another is refused")
     return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def prepare(text: str, source: str) -> Query:
-    """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE.
+    """Parse a query (SELECT, ASK, CONSTRUCT or DESCRIBE), refusing updates and SERVICE
+    (:class:`QueryRefusedError`); a query that does not parse raises :class:`QuerySyntaxError`.
 
     Give other engines :func:`canonical_query_text` of the query, the text checked here."""
     if not text.strip():
-        raise UnreadableInputError(f"{source}: empty query")
+        raise QuerySyntaxError(f"{source}: empty query")
     text = canonical_query_text(text, source)
     if _SERVICE_LETTERS.search(text):  # any SERVICE clause has these letters, so this one check covers them all
-        raise InvalidInputError(
+        raise ServiceRefusedError(
             f"{source}: SERVICE is refused: careerkg never queries other endpoints, and refuses any query holding "
-            "the word 'service' (in a string or a comment too), as engines disagree on where it is a keyword; "
-            'give such a value with --bind, or match it with REGEX(?x, "[s]ervice")'
+            "the word 'service' (in a string or a comment too), as engines disagree on where it is a keyword"
         )
     try:
         with _PARSER_LOCK:  # rdflib's SPARQL parser (pyparsing) is not thread-safe: under `serve` it broke
@@ -258,56 +267,20 @@ def prepare(text: str, source: str) -> Query:
     except Exception as error:  # pyparsing raises its own exception types
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if _is_update(text):
-            raise InvalidInputError(
+            raise QueryRefusedError(
                 f"{source}: updates are refused: careerkg queries are read-only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
             ) from error
         if isinstance(error, RecursionError):
-            raise UnreadableInputError(
+            raise QuerySyntaxError(
                 f"{source}: the query is nested too deeply (or has too many parts in a row) for the SPARQL "
                 "parser; split it"
             ) from error
-        hint = (
-            " (updates are not allowed: careerkg queries are read-only)"
-            if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE)
-            else ""
-        )
-        raise UnreadableInputError(f"{source}: SPARQL syntax error: {first}{hint}") from error
+        if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", text, re.IGNORECASE):
+            raise UpdateSyntaxError(
+                f"{source}: SPARQL syntax error: {first} (updates are not allowed: careerkg queries are read-only)"
+            ) from error
+        raise QuerySyntaxError(f"{source}: SPARQL syntax error: {first}") from error
     return query
-
-
-@contextmanager
-def deadline(seconds: float | None, source: str) -> Iterator[None]:
-    """Stop the Python work inside the block after ``seconds`` with a :class:`QueryLimitError`.
-
-    rdflib evaluates queries in Python, so an alarm signal interrupts it. Only in the main thread of a
-    Unix process; elsewhere (or with no limit) the block runs unbounded."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or not usable:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise QueryLimitError(
-            f"{source}: the query ran past the time limit of {seconds:g} s and was stopped "
-            "(narrow it, add LIMIT, or allow more with --time-limit)"
-        )
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def check_size(count: int, cap: int | None, source: str, unit: str = "rows") -> None:
-    """Refuse an answer larger than ``cap`` (never cut it silently)."""
-    if cap and count > cap:
-        raise QueryLimitError(
-            f"{source}: the answer has {count:,} {unit}, more than the cap of {cap:,}; add LIMIT or narrow the "
-            "query (the cap is set with --max-results)"
-        )
 
 
 def json_solutions(body: bytes, source: str) -> tuple[list[str], list[dict[str, Node]]]:
@@ -326,9 +299,8 @@ def json_solutions(body: bytes, source: str) -> tuple[list[str], list[dict[str, 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:
     """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution)."""
     if any(getattr(part, "name", None) == "Graph" for part in _walk(query.algebra)):
-        raise InvalidInputError(
-            "GRAPH needs named graphs, and careerkg's in-memory graph has none (everything is in the default "
-            "graph): drop GRAPH, or run the query in a store (--store PATH) or a server (--endpoint URL)"
+        raise NoNamedGraphsError(
+            "GRAPH needs named graphs, and careerkg's in-memory graph has none (everything is in the default graph)"
         )
     return graph.query(query, initBindings=dict(bindings or {}))
 
