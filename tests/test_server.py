@@ -467,7 +467,7 @@ REFUSALS: dict[str, tuple[dict[str, Any], int, tuple[str, ...]]] = {
         ("SERVICE", "[s]ervice"),
     ),
     "SERVICE in a comment": (_post_form(query=ROLE_QUERY + " # SERVICE <http://127.0.0.1:9/s>"), 403, ("SERVICE",)),
-    "query over --max-query": (_post_form(query=ROLE_QUERY + " #" + "x" * 70_000), 413, ("65,536", "--max-query")),
+    "query over --max-query": (_post_form(query=ROLE_QUERY + " #" + "x" * 70_000), 413, ("65,536", "limit")),
     "a function the engine does not have": (
         _post_form(query="SELECT (<http://example.org/fn>(1) AS ?x) {}"), 400, ("not supported",)
     ),

@@ -19,10 +19,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careerkg.engine import Engine
-from careerkg.errors import CareerkgError, InvalidInputError
+from careerkg.errors import (
+    CareerkgError,
+    QueryFailedError,
+    QueryRefusedError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    QueryWorkerError,
+    ResultTooLargeError,
+    ServiceBusyError,
+    UpdateSyntaxError,
+)
+from careerkg.formats import format_named
 from careerkg.io.profiles import ProfileInput, ProfileSet, read_profiles
 from careerkg.reports import eligible_report, gaps_report, validation_report, violation_json
-from careerkg.sparql.pool import GRAPH_FORMATS, RESULT_FORMATS, QueryAnswer, QueryPool
+from careerkg.sparql.pool import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, QueryAnswer, QueryPool
 from careerkg.sparql.queries import canonical_query_text, prepare
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -30,20 +41,44 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-__all__ = ["Limits", "Service", "create_app", "negotiate", "PROFILE_MEDIA_TYPES"]
+__all__ = [
+    "BODY_FORMATS",
+    "Limits",
+    "PROFILE_MEDIA_TYPES",
+    "STATUSES",
+    "Service",
+    "create_app",
+    "negotiate",
+    "status_of",
+]
+
+#: The formats a profile body may come in, in the order the server names them.
+BODY_FORMATS = ("json", "jsonl", "json-ld", "turtle", "nt", "xml")
 
 #: Request media types of profile bodies, and the input format each means (None: guessed from the content).
 PROFILE_MEDIA_TYPES: dict[str, str | None] = {
-    "application/json": "json",
-    "application/x-ndjson": "json",
-    "application/jsonl": "json",
-    "application/ld+json": "json-ld",
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
+    **{media_type: name for name in BODY_FORMATS for media_type in format_named(name).media_types},
     "application/octet-stream": None,
     "text/plain": None,
 }
+
+#: The HTTP status of each kind of error a request can meet; the most specific class listed decides.
+STATUSES: dict[type[CareerkgError], int] = {
+    QueryRefusedError: 403,
+    UpdateSyntaxError: 403,  # it names update operations: refused as an update would be
+    QuerySyntaxError: 400,
+    QueryFailedError: 400,
+    ResultTooLargeError: 422,
+    QueryTimeoutError: 503,
+    ServiceBusyError: 503,
+    QueryWorkerError: 500,
+    CareerkgError: 400,  # anything else wrong with what the request gave (an unreadable profile body, say)
+}
+
+
+def status_of(error: CareerkgError) -> int:
+    """The HTTP status that answers ``error`` (see :data:`STATUSES`)."""
+    return next(STATUSES[kind] for kind in type(error).__mro__ if kind in STATUSES)
 
 
 @dataclass(frozen=True)
@@ -143,20 +178,15 @@ class Service:
     # -- SPARQL ------------------------------------------------------------------------------------------
 
     def sparql(self, text: str, accept: str | None) -> QueryAnswer:
+        """The answer to a query, in the media type ``accept`` prefers; a :class:`RequestProblem` or a
+        :class:`~careerkg.errors.CareerkgError` (see :func:`status_of`) when there is none."""
         if len(text.encode("utf-8", "surrogatepass")) > self.limits.max_query:
             raise RequestProblem(
-                413, f"the query is larger than this server's limit of {self.limits.max_query:,} bytes (--max-query)"
+                413, f"the query is larger than this server's limit of {self.limits.max_query:,} bytes"
             )
-        try:
-            text = canonical_query_text(text, "query")  # what the check below reads is what Oxigraph runs
-            form = _query_form(text)
-        except InvalidInputError as error:  # SERVICE
-            raise RequestProblem(403, str(error).removeprefix("query: ")) from error
-        except CareerkgError as error:
-            message = str(error).removeprefix("query: ")
-            raise RequestProblem(403 if "updates are not allowed" in message else 400, message) from error
-        graph_form = form in {"ConstructQuery", "DescribeQuery"}
-        offered = list(GRAPH_FORMATS if graph_form else RESULT_FORMATS)
+        text = canonical_query_text(text, "query")  # what the check below reads is what Oxigraph runs
+        graph_form = _query_form(text) in {"ConstructQuery", "DescribeQuery"}
+        offered = GRAPH_MEDIA_TYPES if graph_form else RESULT_MEDIA_TYPES
         media_type = negotiate(accept, offered)
         if media_type is None:
             raise RequestProblem(406, f"cannot answer in {accept}; this query's answer comes as {', '.join(offered)}")
@@ -170,10 +200,7 @@ class Service:
             raise RequestProblem(
                 415, f"cannot read a profile sent as {media_type}; send one of {', '.join(PROFILE_MEDIA_TYPES)}"
             )
-        try:
-            return read_profiles(ProfileInput("request body", body), self.engine.terms, PROFILE_MEDIA_TYPES[media_type])
-        except CareerkgError as error:
-            raise RequestProblem(400, str(error)) from error
+        return read_profiles(ProfileInput("request body", body), self.engine.terms, PROFILE_MEDIA_TYPES[media_type])
 
     def eligible(self, body: bytes, content_type: str | None, explain: bool) -> tuple[int, Any]:
         profiles = self._profiles(body, content_type)
@@ -187,7 +214,7 @@ class Service:
             raise RequestProblem(400, f"target: {error}") from error
         profiles = self._profiles(body, content_type)
         evaluation = self.engine.evaluate(profiles)
-        report = [data for _, _, data in gaps_report(evaluation.assessments, self.engine.catalogue, target_iri)]
+        report = [gaps.to_json() for gaps in gaps_report(evaluation.assessments, self.engine.catalogue, target_iri)]
         return _with_problems(report, evaluation.invalid, profiles.problems)
 
     def validate(self, body: bytes, content_type: str | None) -> tuple[int, Any]:
@@ -255,6 +282,8 @@ def create_app(service: Service) -> Starlette:
                 return await handler(request)
             except RequestProblem as problem:
                 return _json(problem.status, {"error": problem.message})
+            except CareerkgError as error:
+                return _json(status_of(error), {"error": str(error)})
 
         return wrapped
 
@@ -264,8 +293,11 @@ def create_app(service: Service) -> Starlette:
             answer = await run_in_threadpool(service.sparql, text, request.headers.get("accept"))
         except RequestProblem as problem:
             return Response(problem.message + "\n", status_code=problem.status, media_type="text/plain")
+        except CareerkgError as error:
+            message = str(error).removeprefix("query: ")  # the name the query was checked under
+            return Response(message + "\n", status_code=status_of(error), media_type="text/plain")
         headers = {"Vary": "Accept"}
-        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
 
     @json_errors
     async def eligible(request: Request) -> Response:

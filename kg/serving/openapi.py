@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from careerkg.formats import format_named
+from careerkg.serving.app import BODY_FORMATS
+
 __all__ = ["openapi_document"]
+
+#: The schema of a profile body in each format the server reads (text, for the formats not listed).
+_BODY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "json": {"$ref": "#/components/schemas/ProfileJson"},
+    "json-ld": {"type": "object"},
+}
 
 _PROFILE_BODY = {
     "required": True,
@@ -12,12 +21,8 @@ _PROFILE_BODY = {
     "context), JSON-LD, Turtle, N-Triples or RDF/XML. The Content-Type says which; without one the content "
     "decides.",
     "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/ProfileJson"}},
-        "application/x-ndjson": {"schema": {"type": "string"}},
-        "application/ld+json": {"schema": {"type": "object"}},
-        "text/turtle": {"schema": {"type": "string"}},
-        "application/n-triples": {"schema": {"type": "string"}},
-        "application/rdf+xml": {"schema": {"type": "string"}},
+        format_named(name).media_types[0]: {"schema": _BODY_SCHEMAS.get(name, {"type": "string"})}
+        for name in BODY_FORMATS
     },
 }
 

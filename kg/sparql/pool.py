@@ -2,9 +2,11 @@
 ``careerkg serve``'s ``/sparql``.
 
 A query runs in a process of its own so that a time limit means something: Oxigraph cannot be interrupted
-from Python, so a query that runs past the limit has its process killed and replaced, and the client gets
+from Python, so a query that runs past the limit has its process killed and replaced, and the caller gets
 a clear error. Each worker opens the store read-only. A result cap bounds what a query may return (rows,
 or triples for CONSTRUCT and DESCRIBE); a query over the cap gets an error, never a silently cut answer.
+Every outcome but an answer is an error of :mod:`careerkg.errors`; what a face makes of it (an HTTP status,
+an exit code) is the face's business.
 """
 
 from __future__ import annotations
@@ -20,41 +22,32 @@ from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
 
+from careerkg.errors import QueryFailedError, QuerySyntaxError, QueryWorkerError, ServiceBusyError
+from careerkg.formats import RESULT_FORMATS, format_named, format_of_media_type, result_format_of_media_type
 from careerkg.model import parse_ntriples_term
+from careerkg.sparql.limits import TimeLimit, too_large
 
-__all__ = ["QueryAnswer", "QueryPool", "RESULT_FORMATS", "GRAPH_FORMATS"]
+__all__ = ["GRAPH_MEDIA_TYPES", "QueryAnswer", "QueryPool", "RESULT_MEDIA_TYPES"]
 
-#: Media types of the SPARQL results formats, and Oxigraph's name for each.
-RESULT_FORMATS = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-    # aliases some clients send; answered with the canonical type above
-    "application/json": "JSON",
-    "application/xml": "XML",
-}
+#: The media types SELECT and ASK answers come in, in the order they are offered: each results format's own,
+#: then the aliases some clients send (answered with the format's own type).
+RESULT_MEDIA_TYPES = [f.media_types[0] for f in RESULT_FORMATS] + [t for f in RESULT_FORMATS for t in f.media_types[1:]]
 
-#: Media types of the RDF syntaxes for CONSTRUCT and DESCRIBE, and Oxigraph's name for each.
-GRAPH_FORMATS = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-}
+#: The media types CONSTRUCT and DESCRIBE answers come in, in the order they are offered.
+GRAPH_MEDIA_TYPES = [format_named(name).media_types[0] for name in ("turtle", "nt", "json-ld", "xml")]
 
 
 @dataclass(frozen=True)
 class QueryAnswer:
-    """An HTTP-shaped outcome: status, media type and body."""
+    """A query's answer: its media type and body."""
 
-    status: int
     media_type: str
     body: bytes
 
-
-def _problem(status: int, message: str) -> QueryAnswer:
-    return QueryAnswer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+    @property
+    def status(self) -> int:
+        """200: an answer is always a success (failures raise). For callers still reading a status; to go."""
+        return 200
 
 
 class _TooLarge(Exception):
@@ -153,13 +146,26 @@ def _worker(store_path: str, conn: Connection) -> None:
             reply = ("too-large", cap)
         except SyntaxError as error:
             reply = ("syntax", oxigraph_syntax_message(str(error)))
-        except Exception as error:  # reported to the client as a 500, with its message
+        except Exception as error:  # a valid query the engine cannot evaluate: reported with its message
             reply = ("error", f"{type(error).__name__}: {error}")
         conn.send(reply)
 
 
 class _WorkerFailed(Exception):
     pass
+
+
+def _format(graph_form: bool, media_type: str) -> tuple[str, str]:
+    """Oxigraph's name for the format of ``media_type``, and the media type the answer comes as."""
+    if graph_form:
+        graph = format_of_media_type(media_type)
+        if graph is None or media_type not in GRAPH_MEDIA_TYPES or graph.oxigraph is None:
+            raise ValueError(f"CONSTRUCT and DESCRIBE are not answered as {media_type}")
+        return graph.oxigraph, media_type
+    results = result_format_of_media_type(media_type)
+    if results is None:
+        raise ValueError(f"SELECT and ASK are not answered as {media_type}")
+    return results.oxigraph, results.media_types[0]
 
 
 #: How long a new worker may take to start and open the store.
@@ -240,55 +246,59 @@ class QueryPool:
             self._add()
 
     def run(
-        self, text: str, graph_form: bool, media_type: str, bindings: Mapping[str, str] | None = None
+        self,
+        text: str,
+        graph_form: bool,
+        media_type: str,
+        bindings: Mapping[str, str] | None = None,
+        *,
+        source: str = "",
     ) -> QueryAnswer:
-        """Answer a query (already checked to be a read-only query) in the format of ``media_type``.
-        ``bindings`` map variable names to RDF terms in N-Triples syntax (substituted, never pasted in)."""
-        fmt = (GRAPH_FORMATS if graph_form else RESULT_FORMATS)[media_type]
+        """Answer a query (already checked to be a read-only query) in the format of ``media_type`` (one of
+        :data:`GRAPH_MEDIA_TYPES` for CONSTRUCT and DESCRIBE, of :data:`RESULT_MEDIA_TYPES` for the others).
+        ``bindings`` map variable names to RDF terms in N-Triples syntax (substituted, never pasted in).
+
+        Anything but an answer raises: :class:`~careerkg.errors.ServiceBusyError` (no worker free within the
+        time limit), :class:`~careerkg.errors.QueryTimeoutError`, :class:`~careerkg.errors.ResultTooLargeError`,
+        :class:`~careerkg.errors.QuerySyntaxError` (Oxigraph's parser refused it),
+        :class:`~careerkg.errors.QueryFailedError` (the engine could not evaluate it) or
+        :class:`~careerkg.errors.QueryWorkerError` (a worker could not start, or died: it is replaced). Their
+        messages begin with ``source`` when it is given."""
+        fmt, answer_type = _format(graph_form, media_type)
         request = (text, graph_form, fmt, self.max_results, dict(bindings or {}))
+        named = f"{source}: " if source else ""
         for attempt in (1, 2):  # a read-only query is safe to run again on a fresh worker
             try:
                 worker = self._idle.get(timeout=self.time_limit)
             except queue.Empty:
-                return _problem(503, f"all query workers are busy; try again (waited {self.time_limit:g} s)")
+                message = f"all query workers are busy; try again (waited {self.time_limit:g} s)"
+                raise ServiceBusyError(named + message) from None
             try:
                 worker.wait_ready()
             except _WorkerFailed as error:
                 self._replace(worker)
-                return _problem(500, f"the query could not run: {error}")
+                raise QueryWorkerError(f"{named}the query could not run: {error}") from error
             try:
                 worker.conn.send(request)
-                if not worker.conn.poll(self.time_limit):
+                limit = TimeLimit(self.time_limit)
+                if not worker.conn.poll(limit.remaining()):
                     self._replace(worker)
-                    return _problem(
-                        503,
-                        f"the query ran past the time limit of {self.time_limit:g} s and was stopped "
-                        "(narrow it, add LIMIT, or allow more with --time-limit)",
-                    )
+                    raise limit.exceeded(source)
                 kind, value = worker.conn.recv()
                 break
-            except (EOFError, OSError):
+            except (EOFError, OSError) as error:
                 self._replace(worker)
                 if attempt == 2:
-                    return _problem(
-                        500, "the query worker stopped unexpectedly, twice (out of memory?); it has been restarted"
-                    )
+                    message = "the query worker stopped unexpectedly, twice (out of memory?); it has been restarted"
+                    raise QueryWorkerError(named + message) from error
         self._idle.put(worker)
         if kind == "ok":
-            canonical = {
-                "application/json": "application/sparql-results+json",
-                "application/xml": "application/sparql-results+xml",
-            }
-            return QueryAnswer(200, canonical.get(media_type, media_type), value)
+            return QueryAnswer(answer_type, value)
         if kind == "too-large":
-            return _problem(
-                422,
-                f"the answer has more than {value:,} {'triples' if graph_form else 'rows'}, the cap; "
-                "add LIMIT or narrow the query (the cap is set with --max-results)",
-            )
+            raise too_large(value, "triples" if graph_form else "rows", source)
         if kind == "syntax":
-            return _problem(400, f"SPARQL syntax error: {value}")
-        return _problem(400, f"the query failed: {value}")  # a valid query the engine cannot evaluate
+            raise QuerySyntaxError(f"{named}SPARQL syntax error: {value}")
+        raise QueryFailedError(f"{named}the query failed: {value}")
 
     def start(self) -> bool:
         """Wait until every worker has opened the store (call before taking queries); :class:`OSError` with
