@@ -19,11 +19,9 @@ from careerkg.cli.inputs import (
     store_option,
 )
 from careerkg.cli.render import csv_text, table
-from careerkg.errors import InvalidInputError, UnreadableInputError
 from careerkg.io.rdfout import serialize
 from careerkg.sparql.endpoint import DEFAULT_TIMEOUT, SparqlEndpoint
 from careerkg.sparql.queries import (
-    QueryLimitError,
     canonical_query_text,
     check_size,
     json_solutions,
@@ -226,13 +224,6 @@ def _store_media(prepared: Query, fmt: str) -> str:
 
 def _store_answer(path: Path, answer: QueryAnswer, form: str, fmt: str) -> str:
     """The store's answer as --format prints it."""
-    if answer.status != 200:
-        message = answer.body.decode("utf-8", "replace").strip()
-        if answer.status == 400 and message.startswith("SPARQL syntax error"):
-            raise UnreadableInputError(f"{path}: {message}")
-        if answer.status == 400:
-            raise InvalidInputError(f"{path}: {message}")
-        raise QueryLimitError(f"{path}: {message}")
     if fmt != "table" or form in _GRAPH_FORMS:
         decoded = answer.body.decode("utf-8")
         return decoded if decoded.endswith("\n") else decoded + "\n"

@@ -38,10 +38,14 @@ def short(iri: str | None) -> str:
     return "ck:" + iri[len(prefix) :] if iri.startswith(prefix) else iri
 
 
-def violation_line(profile: str, violation: Violation, location: str | None = None) -> str:
-    """One readable line for a shape violation: profile (and where it was read), property, value, message."""
+def violation_line(
+    profile: str, violation: Violation, location: str | None = None, *, lead: str = "invalid profile ", whole: str = "-"
+) -> str:
+    """One readable line for a shape violation: ``lead``, the profile (and where it was read), the property
+    (``whole`` when the violation is about the profile itself), the value, and the message."""
     where = f" ({location})" if location else ""
     value = violation.value if violation.value is not None else "(none)"
     if len(value) > 80:  # an absurd value is named, not printed whole
         value = value[:60] + f"... ({len(value):,} characters)"
-    return f"invalid profile {profile}{where}: {short(violation.path)} = {value}: {violation.message}"
+    path = short(violation.path) if violation.path is not None else whole
+    return f"{lead}{profile}{where}: {path} = {value}: {violation.message}"

@@ -7,9 +7,8 @@ import json
 import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import profile_format_option, profiles_argument, read_inputs
+from careerkg.cli.render import violation_line
 from careerkg.io.rdfout import serialize
-from careerkg.reports import validation_report
-from careerkg.validation.shacl import combine, validate_profiles
 
 
 @click.command()
@@ -38,30 +37,17 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
       cat profile.ttl | careerkg validate --input-format turtle -
     """
     inputs = read_inputs(profiles, settings.engine.terms, input_format)
-    reports = [validate_profiles(document.graph) for document in inputs.sets]
-    report = combine(reports)
+    validation = settings.engine.validate_documents(inputs.documents)
     if fmt == "turtle":
-        click.echo(serialize(report.graph, "turtle"), nl=False)
+        click.echo(serialize(validation.graph, "turtle"), nl=False)
     elif fmt == "json":
-        click.echo(json.dumps(validation_report(report), indent=2))
+        click.echo(json.dumps(validation.to_json(), indent=2))
     else:
-        for document, one in zip(inputs.sets, reports, strict=True):
-            for v in one.violations:
-                click.echo(f"{v.focus} ({document.name}): {_short(v.path)} = {_value(v.value)}: {v.message}")
-        if report.conforms and not inputs.unreadable:
+        for name, report in validation.documents:
+            for v in report.violations:
+                click.echo(violation_line(v.focus, v, name, lead="", whole="(profile)"))
+        if validation.conforms and not inputs.unreadable:
             click.echo("All profiles conform.", err=True)
     inputs.fail_if_unreadable()
-    if not report.conforms:
+    if not validation.conforms:
         raise click.exceptions.Exit(1)
-
-
-def _value(value: str | None) -> str:
-    if value is None:
-        return "(none)"
-    return value if len(value) <= 80 else value[:60] + f"... ({len(value):,} characters)"
-
-
-def _short(iri: str | None) -> str:
-    if iri is None:
-        return "(profile)"
-    return "ck:" + iri.rsplit("#", 1)[1] if iri.startswith("https://w3id.org/careerkg#") else iri

@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerkg.eligibility import Assessment
 from careerkg.errors import UnreadableInputError
+from careerkg.io.jsontext import ByteStream, SeenIds, json_line, json_lines, repeated_id
 from careerkg.io.profiles import (
     GENERATED_PROFILE_PREFIX,
     JSON_LINES_SUFFIXES,
-    MAX_RECORD_BYTES,
     ProfileInput,
-    parse_json,
     read_profiles,
     record_facts,
 )
@@ -43,9 +41,7 @@ __all__ = [
     "Item",
     "ParsedChunk",
     "Record",
-    "SeenIris",
     "chunked",
-    "default_jobs",
     "evaluate_chunk",
     "evaluate_stream",
     "input_items",
@@ -85,63 +81,11 @@ class ParsedChunk:
     order: list[tuple[str, int]] = field(default_factory=list)
 
 
-class SeenIris:
-    """The profile IRIs met so far in one input, to catch a repeated one in a stream of any length: 64-bit
-    hashes in an open-addressing table of machine words, 16 bytes an IRI (a Python set would take about 70,
-    too much for a million-record stream). Two different IRIs sharing a hash is a 1 in 10^7 chance at
-    a million IRIs."""
-
-    def __init__(self) -> None:
-        from array import array
-
-        self._array = array
-        self._table = array("Q", bytes(8 * 1024))
-        self._count = 0
-
-    @staticmethod
-    def _hash(iri: str) -> int:
-        import hashlib
-
-        return int.from_bytes(hashlib.blake2b(iri.encode("utf-8"), digest_size=8).digest(), "little") or 1
-
-    def add(self, iri: str) -> bool:
-        """Record ``iri``; False if it was there already."""
-        if 2 * (self._count + 1) > len(self._table):
-            old = self._table
-            self._table = self._array("Q", bytes(16 * len(old)))
-            for value in old:
-                if value:
-                    self._insert(value)
-        if not self._insert(self._hash(iri)):
-            return False
-        self._count += 1
-        return True
-
-    def _insert(self, value: int) -> bool:
-        table = self._table
-        mask = len(table) - 1
-        slot = value & mask
-        while table[slot]:
-            if table[slot] == value:
-                return False
-            slot = (slot + 1) & mask
-        table[slot] = value
-        return True
-
-
-def default_jobs() -> int:
-    """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def is_json_lines(name: str, fmt: str | None) -> bool:
     return fmt == "jsonl" or (fmt is None and name.lower().endswith(JSON_LINES_SUFFIXES))
 
 
-def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str | None) -> Iterator[Item]:
+def input_items(name: str, stream: ByteStream | None, terms: TermIndex, fmt: str | None) -> Iterator[Item]:
     """The items of one input. JSON Lines are streamed (``stream`` is read line by line); any other input is
     read whole and parsed here (raising :class:`UnreadableInputError` if it cannot be)."""
     if is_json_lines(name, fmt) and stream is not None:
@@ -158,23 +102,13 @@ def input_items(name: str, stream: BinaryIO | None, terms: TermIndex, fmt: str |
         yield Item(name, profile=subject, facts=profile_facts_, others=others, source=name)
 
 
-def _json_lines(name: str, stream: BinaryIO) -> Iterator[Item]:
-    """One item per non-blank line, read with a bounded buffer: a huge line costs no more memory than
-    :data:`MAX_RECORD_BYTES`, and is reported in its place."""
-    number = 0
-    while True:
-        line = stream.readline(MAX_RECORD_BYTES + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skip the rest of the record
-                line = stream.readline(MAX_RECORD_BYTES)
-            message = f"{name}:{number}: record longer than {MAX_RECORD_BYTES:,} bytes"
-            yield Item(f"{name}:{number}", error=message, source=name)
-            continue
-        if line.strip():
-            yield Item(f"{name}:{number}", line=line, source=name)
+def _json_lines(name: str, stream: ByteStream) -> Iterator[Item]:
+    """One item per non-blank record (see :func:`careerkg.io.jsontext.json_lines`), parsed later by a worker."""
+    for location, record in json_lines(name, stream):
+        if isinstance(record, UnreadableInputError):
+            yield Item(location, error=str(record), source=name)
+        else:
+            yield Item(location, line=record, source=name)
 
 
 def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
@@ -195,11 +129,7 @@ def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
                 chunk.others.setdefault(node, set()).update(types)
             continue
         try:
-            try:
-                text = item.line.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise UnreadableInputError(f"{item.location}: not UTF-8 text (byte {error.start})") from error
-            record = parse_json(text, item.location)
+            record = json_line(item.line, item.location)
             profile, facts, others = record_facts(record, item.location, terms, seen)
         except UnreadableInputError as error:
             chunk.order.append(("error", len(chunk.errors)))
@@ -395,7 +325,7 @@ def _evaluate_in_worker(items: list[Item]) -> Chunk:
 
 #: One input to stream: its name (for messages), and a binary stream to read it from (None: open the name as
 #: a file path, only when its turn comes).
-Source = tuple[str, BinaryIO | None]
+Source = tuple[str, ByteStream | None]
 
 
 def _items(sources: Iterable[Source], terms: TermIndex, fmt: str | None, errors: list[Record]) -> Iterator[Item]:
@@ -433,7 +363,7 @@ def evaluate_stream(
     in the order it was met."""
     errors: list[Record] = []
     chunks = chunked(_items(sources, engine.terms, input_format, errors), chunk_size)
-    seen = SeenIris()
+    seen = SeenIds()
     document = -1
     for chunk in ordered_map(_evaluate_in_worker, chunks, jobs, _init_worker, (engine, render, keep_derived)):
         if errors:
@@ -442,11 +372,10 @@ def evaluate_stream(
         kept: list[Record] = []
         for record in chunk.records:
             if record.document != document:  # each input is a document of its own: its IRIs are its own
-                seen, document = SeenIris(), record.document
+                seen, document = SeenIds(), record.document
             generated = record.profile is not None and record.profile.startswith(GENERATED_PROFILE_PREFIX)
-            if record.profile is not None and not generated and not seen.add(record.profile):
-                message = (f"{record.location}: the profile {record.profile} appears again in {record.source}; "
-                           "give each person one record (this one is skipped)")  # fmt: skip
+            if record.profile is not None and not generated and seen.add(record.profile) is not None:
+                message = repeated_id(record.location, record.profile, None, record.source)
                 record = Record(record.source, record.document, record.location, record.profile, "unreadable",
                                 error=message)  # fmt: skip
             kept.append(record)

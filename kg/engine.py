@@ -27,13 +27,13 @@ from careerkg.errors import (
     QueryFailedError,
     UnreadableInputError,
 )
-from careerkg.io.profiles import RELATIVE_BASE, literal_problem, printable, well_formed_iri
+from careerkg.io.iris import WELL_FORMED_IRIS, malformed_statements
 from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 from careerkg.validation.shacl import Violation
 from careerkg.vocab import CK, RDF, bind_prefixes
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
 # Start-up time counts for a command line: what only some questions need is imported where they are asked.
@@ -446,7 +446,11 @@ class _LineStream:
     def __init__(self, records: Iterable[str | bytes | Mapping[str, Any]]) -> None:
         self._records = iter(records)
 
-    def readline(self, limit: int = -1) -> bytes:
+    def read(self, size: int = -1, /) -> bytes:
+        """The records left, as JSON Lines (only ever read line by line: the stream is read as JSON Lines)."""
+        return b"".join(iter(self.readline, b""))
+
+    def readline(self, size: int = -1, /) -> bytes:
         record = next(self._records, None)
         if record is None:
             return b""
@@ -515,29 +519,15 @@ def merge_evaluations(evaluations: list[Evaluation]) -> Evaluation:
 
 
 def _malformed_iris(subject: str, facts: Facts) -> list[Violation]:
-    found = []
-    if not well_formed_iri(subject):
-        message = "The profile's identifier (@id) is not a valid IRI."
-        if subject.startswith(RELATIVE_BASE):
-            message = (
-                f"The profile's identifier {subject.removeprefix(RELATIVE_BASE)!r} is relative; give an absolute IRI."
-            )
-        found.append(Violation(subject, None, subject, message, "Violation", "urn:careerkg:well-formed-iris"))
-    elif subject.startswith(str(CK)):
+    """What no store would take in a profile's statements (see :func:`careerkg.io.iris.malformed_statements`),
+    and an identifier taken from careerkg's own vocabulary, as violations."""
+    found = [
+        Violation(subject, m.path, m.value, m.message, "Violation", WELL_FORMED_IRIS)
+        for m in malformed_statements(subject, facts, identifier="The profile's identifier (@id)")
+    ]
+    if subject.startswith(str(CK)) and not (found and found[0].path is None):
         message = (
             "The profile's identifier is a term of careerkg's own vocabulary; give the person an IRI of their own."
         )
-        found.append(Violation(subject, None, subject, message, "Violation", "urn:careerkg:well-formed-iris"))
-    for predicate, o in facts:
-        p = str(predicate)
-        if not well_formed_iri(p):
-            found.append(Violation(subject, p, None, f"The property {p!r} is not a valid IRI.", "Violation",
-                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
-        elif type(o) is str and not well_formed_iri(o):
-            found.append(Violation(subject, p, printable(o), "The value is not a valid IRI.", "Violation",
-                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
-        elif isinstance(o, Literal) and (problem := literal_problem(o)) is not None:
-            message = f"The value is not one an RDF store takes: {problem}."
-            found.append(Violation(subject, p, printable(str(o)), message, "Violation",
-                                   "urn:careerkg:well-formed-iris"))  # fmt: skip
+        found.insert(0, Violation(subject, None, subject, message, "Violation", WELL_FORMED_IRIS))
     return found

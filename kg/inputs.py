@@ -143,8 +143,14 @@ class DocumentOutcome:
 class Outcome:
     """Every input evaluated on its own, in order, and what could not be read."""
 
+    #: What was read.
+    read: Documents
     documents: list[DocumentOutcome] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[str]:
+        """One line for each input, or record, that could not be read."""
+        return self.read.unreadable
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -165,7 +171,7 @@ class Outcome:
 def evaluate_documents(engine: Engine, documents: Documents) -> Outcome:
     """Evaluate each input on its own: an invalid profile in one input never costs a valid one with the same
     IRI in another."""
-    outcome = Outcome(unreadable=list(documents.unreadable))
+    outcome = Outcome(documents)
     for document in documents.sets:
         evaluation = engine.evaluate(document)
         valid_profiles = {p for p in document.order if str(p) not in evaluation.invalid}

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from careerkg.eligibility import Assessment, assess_in_dataset
 from careerkg.inputs import Documents
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from careerkg.engine import Engine
     from careerkg.inputs import Outcome, Profiles
     from careerkg.reports import Results
-    from careerkg.sparql.pool import QueryPool
+    from careerkg.sparql.pool import QueryAnswer, QueryPool
     from rdflib.term import Identifier
 
 __all__ = ["Store"]
@@ -132,10 +132,11 @@ class Store:
         *,
         time_limit: float | None = 300.0,
         max_results: int | None = 1_000_000,
-    ) -> Any:
+    ) -> QueryAnswer:
         """Run a read-only query (checked already: see :func:`careerkg.sparql.queries.prepare`) over everything
-        the store holds, in a worker stopped after ``time_limit`` seconds, answered in ``media_type``. The store
-        is closed for writing afterwards."""
+        the store holds, in a worker stopped after ``time_limit`` seconds, answered in ``media_type``; anything
+        but an answer raises one of careerkg's query errors (see :meth:`careerkg.sparql.pool.QueryPool.run`),
+        its message beginning with the store's path. The store is closed for writing afterwards."""
         values = {name: value.n3() for name, value in (bindings or {}).items()}
         with self.readers(1, time_limit or None, max_results) as pool:
-            return pool.run(text, graph_form, media_type, values)
+            return pool.run(text, graph_form, media_type, values, source=str(self.path))

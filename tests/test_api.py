@@ -276,29 +276,26 @@ def solutions(answer: Mapping[str, Any], joined: tuple[str, ...] = ("sections",)
 
 
 @pytest.mark.parametrize("name", INPUTS)
-def test_eligible_is_what_the_command_line_prints(
-    engine: careerkg.Engine, examples: Path, cli: dict[str, subprocess.CompletedProcess[bytes]], name: str
+@pytest.mark.parametrize("question", ["eligible", "gaps"])
+def test_eligible_and_gaps_are_what_the_command_line_prints(
+    engine: careerkg.Engine,
+    examples: Path,
+    cli: dict[str, subprocess.CompletedProcess[bytes]],
+    question: str,
+    name: str,
 ) -> None:
-    results, code = answered(lambda: engine.eligible(api_input(name, examples)))
-    printed, exit_code = cli_json(cli, f"eligible/{name}")
+    results, code = answered(lambda: getattr(engine, question)(api_input(name, examples)))
+    printed, exit_code = cli_json(cli, f"{question}/{name}")
     assert results.to_json() == printed
     assert code == exit_code
+    assert [answer.to_json() for answer in results] == printed  # each answer's own to_json is its object
+    if question == "gaps":
+        assert all(isinstance(report, careerkg.GapReport) for report in results)
+        return
     explained, exit_code = cli_json(cli, f"eligible-explain/{name}")
     assert results.to_json(explain=True) == explained
     assert code == exit_code
     assert len(results) >= 1
-    assert [a.to_json() for a in results] == printed  # each answer's own to_json is its object
-
-
-@pytest.mark.parametrize("name", INPUTS)
-def test_gaps_are_what_the_command_line_prints(
-    engine: careerkg.Engine, examples: Path, cli: dict[str, subprocess.CompletedProcess[bytes]], name: str
-) -> None:
-    results, code = answered(lambda: engine.gaps(api_input(name, examples)))
-    printed, exit_code = cli_json(cli, f"gaps/{name}")
-    assert results.to_json() == printed
-    assert code == exit_code
-    assert all(isinstance(report, careerkg.GapReport) for report in results)
 
 
 @pytest.mark.parametrize("key", GAP_TARGETS)

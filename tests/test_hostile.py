@@ -1098,7 +1098,7 @@ def test_export_over_a_file_keeps_its_permissions(run_exe: RunExe, tmp_path: Pat
 
 INTERRUPT_IN_A_CALLBACK = """
 import sys, time, weakref
-import careerkg.cli.query as query
+import careerkg.sparql.queries as queries
 
 class Thing:
     pass
@@ -1113,7 +1113,7 @@ def run_that_is_interrupted(*args, **kwargs):
         time.sleep(0.01)
     print("not interrupted")
 
-query.run = run_that_is_interrupted
+queries.run = run_that_is_interrupted
 from careerkg.cli import main
 sys.argv = ["careerkg", "query", "roles"]
 main()

@@ -107,15 +107,17 @@ def _not_valid(what: str, iri: str, name_it: bool = False) -> str:
     return f"{what} {printable(iri)!r} is not a valid IRI." if name_it else f"{what} is not a valid IRI."
 
 
-def malformed_statements(subject: str, facts: Iterable[tuple[Term, Term]]) -> list[Malformed]:
+def malformed_statements(
+    subject: str, facts: Iterable[tuple[Term, Term]], identifier: str = "The identifier"
+) -> list[Malformed]:
     """What no RDF store would take in the statements about ``subject`` (compiled form, see
     :mod:`careerkg.model`: IRIs as plain strings, literals as rdflib Literals): a malformed or relative
     identifier, a malformed property, an IRI value that is malformed or relative, a literal a store refuses
     (see :func:`literal_problem`). One finding per statement, and one for the identifier; none when all is
-    well."""
+    well. ``identifier`` is what the subject's identifier is called in the messages."""
     found = []
     if not well_formed_iri(subject):
-        found.append(Malformed(None, printable(subject), _not_valid("The identifier", subject)))
+        found.append(Malformed(None, printable(subject), _not_valid(identifier, subject)))
     for predicate, value in facts:
         p = str(predicate)
         if not well_formed_iri(p):

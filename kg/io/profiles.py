@@ -18,13 +18,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import quote
 
 from careerkg.errors import UnreadableInputError
 from careerkg.formats import JSON_LINES_SUFFIXES, format_named, format_of_suffix
 from careerkg.io.iris import RELATIVE_BASE, literal_problem, printable, well_formed_iri
-from careerkg.io.jsontext import MAX_JSON_DEPTH, MAX_RECORD_BYTES, json_line, json_lines, parse_json
+from careerkg.io.jsontext import (
+    MAX_JSON_DEPTH,
+    MAX_RECORD_BYTES,
+    ByteStream,
+    SeenIds,
+    json_line,
+    json_lines,
+    parse_json,
+    repeated_id,
+)
 from careerkg.knowledge import bundled
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term, term
@@ -105,7 +114,7 @@ class ProfileInput:
             raise UnreadableInputError(f"{path}: cannot read: {error.strerror or error}") from error
 
     @classmethod
-    def from_stream(cls, name: str, stream: BinaryIO, limit: int | None = None) -> ProfileInput:
+    def from_stream(cls, name: str, stream: ByteStream, limit: int | None = None) -> ProfileInput:
         """Read a whole input, refusing one larger than ``limit`` bytes (default: :func:`max_input_bytes`)."""
         limit = limit or max_input_bytes()
         data = stream.read(limit + 1)
@@ -303,7 +312,7 @@ def _parse_json(
     read (bad JSON on its line, not a profile, a repeated ``@id``) is skipped with a message in ``problems``."""
     seen: dict[str, int] = {}
     ids: list[str] = []
-    first_seen: dict[str, str] = {}
+    first_seen = SeenIds(where=True)
     for where, value in _json_records(source, text, lines):
         if isinstance(value, UnreadableInputError):  # a JSON Lines record too long to read
             problems.append(str(value))
@@ -320,11 +329,8 @@ def _parse_json(
             try:
                 record = _plain_record(item, location, terms, seen)
                 iri = record.get("@id")
-                if isinstance(iri, str) and iri in first_seen:
-                    raise UnreadableInputError(
-                        f"{location}: the profile {iri} appears again (first at {first_seen[iri]}); "
-                        "give each person one record (this one is skipped)"
-                    )
+                if isinstance(iri, str) and (first := first_seen.where(iri)) is not None:
+                    raise UnreadableInputError(repeated_id(location, iri, first, source.name))
                 own = Graph()
                 try:
                     own.parse(data=json.dumps(record), format="json-ld", publicID=RELATIVE_BASE)
@@ -337,7 +343,7 @@ def _parse_json(
                 problems.append(str(error))
                 continue
             if isinstance(iri, str):
-                first_seen[iri] = location
+                first_seen.add(iri, location)
                 ids.append(iri)
     return ids
 

@@ -147,9 +147,6 @@ class Catalogue:
         text = str(node)
         return self.labels.get(text) or text.rsplit("#", 1)[-1]
 
-    def transition_between(self, from_role: URIRef, to_role: URIRef) -> Transition | None:
-        return next((t for t in self.outgoing.get(from_role, []) if t.to_role == to_role), None)
-
 
 def _iri(node: object) -> URIRef | None:
     return node if isinstance(node, URIRef) else None

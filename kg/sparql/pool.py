@@ -44,11 +44,6 @@ class QueryAnswer:
     media_type: str
     body: bytes
 
-    @property
-    def status(self) -> int:
-        """200: an answer is always a success (failures raise). For callers still reading a status; to go."""
-        return 200
-
 
 class _TooLarge(Exception):
     pass
