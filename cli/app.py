@@ -111,6 +111,7 @@ COMMANDS = {
     "skills": "careerkg.cli.catalogue:skills",
     "graph": "careerkg.cli.graph:graph",
     "export": "careerkg.cli.export:export",
+    "knowledge": "careerkg.cli.knowledge:knowledge",
 }
 
 
