@@ -2,7 +2,9 @@
 
 Plain JSON is read as JSON-LD with careerkg's bundled context (``ontology/context.jsonld``), so
 ``{"currentRole": "ProductManager", "skills": ["Coding"]}`` means what it says. Role and skill values may be
-local names, ``ck:`` CURIEs, full IRIs or labels, in any case. An object without ``@id`` gets a stable IRI
+local names, ``ck:`` CURIEs, full IRIs or labels, in any case, or, in every format, the IRI of a concept the
+knowledge declares an exact match of the role or skill (an ESCO occupation or skill, as Europass-based systems
+store them; see :func:`align_to_knowledge`). An object without ``@id`` gets a stable IRI
 generated from its content. Nothing is ever fetched: a remote ``@context`` other than careerkg's own
 (resolved to the bundled copy) is refused.
 """
@@ -49,6 +51,7 @@ __all__ = [
     "RELATIVE_BASE",
     "ProfileInput",
     "ProfileSet",
+    "align_to_knowledge",
     "literal_problem",
     "max_input_bytes",
     "parse_json",
@@ -201,7 +204,8 @@ def _local_contexts(value: Any, where: str) -> Any:
 
 
 def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
-    """Turn role and skill names (labels, local names, CURIEs) into IRIs the context passes through."""
+    """Turn role and skill names (labels, local names, CURIEs, exactly matched external IRIs) into careerkg's
+    IRIs, which the context passes through."""
 
     def iri(text: Any, find: Any) -> Any:
         if not isinstance(text, str):
@@ -376,6 +380,19 @@ def _looks_like_json(text: str) -> bool:
     return True
 
 
+def align_to_knowledge(graph: Graph, terms: TermIndex) -> None:
+    """Rewrite in place each ``ck:currentRole`` value that is the IRI of an exact match of a role, and each
+    ``ck:hasSkill`` value that is the IRI of an exact match of a skill (``skos:exactMatch`` in the knowledge,
+    e.g. an ESCO occupation or skill), to careerkg's role or skill, so that the shapes and the reasoner see
+    careerkg's own terms. Any other value stays as it is (an unknown one is reported by the shapes)."""
+    for prop, find in ((CK.currentRole, terms.find_role), (CK.hasSkill, terms.find_skill)):
+        for subject, value in list(graph.subject_objects(prop)):
+            own = terms.find_exact(str(value)) if isinstance(value, URIRef) else None
+            if own is not None and find(str(own)) == own:
+                graph.remove((subject, prop, value))
+                graph.add((subject, prop, own))
+
+
 def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None) -> ProfileSet:
     """Parse one input's profiles into a new graph. ``fmt`` overrides the format guessed from the suffix
     (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
@@ -421,6 +438,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
             else:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
+    align_to_knowledge(graph, terms)
     found = profile_subjects(graph)
     if not found:
         if problems:
@@ -520,6 +538,7 @@ def record_facts(
         graph.parse(data=json.dumps(doc), format="json-ld", publicID=RELATIVE_BASE)
     except Exception as error:  # rdflib's JSON-LD errors have no common base class
         raise UnreadableInputError(f"{where}: not valid JSON-LD: {error}") from error
+    align_to_knowledge(graph, terms)
     subjects = profile_subjects(graph)
     if len(subjects) != 1:
         raise UnreadableInputError(f"{where}: expected one profile in the record, found {len(subjects)}")

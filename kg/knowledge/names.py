@@ -1,10 +1,12 @@
 """Find roles and skills by what people call them: full IRI, ``ck:`` CURIE, local name, label or alternative
-label (e.g. ``CEO``), in any case."""
+label (e.g. ``CEO``), in any case; or by the IRI of an external concept the knowledge declares an exact match
+(``skos:exactMatch``, e.g. an ESCO occupation or skill)."""
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from careerkg.errors import UnknownTermError
 from careerkg.vocab import CK, RDF, RDFS, SKOS
@@ -29,40 +31,68 @@ def _index(graph: Graph, members: set[URIRef]) -> dict[str, URIRef]:
     return index
 
 
+def _exact_matches(graph: Graph, terms: set[URIRef]) -> dict[str, URIRef]:
+    """External IRI -> the one term of ``terms`` the graph declares it an exact match of, in either direction
+    (``skos:exactMatch`` is symmetric). An external IRI exactly matched to two terms names neither."""
+    found: dict[str, set[URIRef]] = defaultdict(set)
+    for s, o in graph.subject_objects(SKOS.exactMatch):
+        if not (isinstance(s, URIRef) and isinstance(o, URIRef)):
+            continue
+        for own, external in ((s, o), (o, s)):
+            if own in terms and external not in terms:
+                found[str(external)].add(own)
+    return {external: next(iter(owns)) for external, owns in found.items() if len(owns) == 1}
+
+
 @dataclass(frozen=True)
 class TermIndex:
-    """Lookup tables (normalised name -> IRI) for the roles and skills of a knowledge graph."""
+    """Lookup tables (normalised name -> IRI) for the roles and skills of a knowledge graph, and the external
+    concepts they exactly match (external IRI, as written -> role or skill IRI)."""
 
     roles: dict[str, URIRef]
     skills: dict[str, URIRef]
+    exact: dict[str, URIRef] = field(default_factory=dict)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> TermIndex:
         roles = {r for r in graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)}
         categories = set(graph.subjects(RDFS.subClassOf, CK.Skill)) | {CK.Skill}
         skills = {s for c in categories for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
-        return cls(_index(graph, roles), _index(graph, skills))
+        return cls(_index(graph, roles), _index(graph, skills), _exact_matches(graph, roles | skills))
+
+    def find_exact(self, iri: str) -> URIRef | None:
+        """The role or skill that external concept ``iri`` is an exact match of (None if it is none's).
+
+        Only exact matches count: a close, broad, narrow or related match does not make a person who has the
+        external concept hold the role or have the skill."""
+        return self.exact.get(iri.strip())
 
     def find_role(self, text: str) -> URIRef | None:
-        return self.roles.get(_key(text))
+        """The role ``text`` names, or whose exact match it is (None if there is none)."""
+        return self.roles.get(_key(text)) or self._exact_in(text, self.roles)
 
     def find_skill(self, text: str) -> URIRef | None:
-        return self.skills.get(_key(text))
+        """The skill ``text`` names, or whose exact match it is (None if there is none)."""
+        return self.skills.get(_key(text)) or self._exact_in(text, self.skills)
+
+    def _exact_in(self, text: str, index: dict[str, URIRef]) -> URIRef | None:
+        """The term of ``index`` that ``text`` (an external IRI) exactly matches."""
+        found = self.find_exact(text)
+        return found if found is not None and index.get(_key(str(found))) == found else None
 
     def find_role_or_skill(self, text: str) -> URIRef | None:
         return self.find_role(text) or self.find_skill(text)
 
     def role(self, text: str) -> URIRef:
-        """The role ``text`` names, or :class:`UnknownTermError` with the closest names."""
-        return self._require("role", text, self.roles)
+        """The role ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names."""
+        return self._require("role", text, self.roles, self.find_role(text))
 
     def skill(self, text: str) -> URIRef:
-        """The skill ``text`` names, or :class:`UnknownTermError` with the closest names."""
-        return self._require("skill", text, self.skills)
+        """The skill ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names."""
+        return self._require("skill", text, self.skills, self.find_skill(text))
 
     @staticmethod
-    def _require(kind: str, text: str, index: dict[str, URIRef]) -> URIRef:
-        found = index.get(_key(text))
+    def _require(kind: str, text: str, index: dict[str, URIRef], found: URIRef | None) -> URIRef:
         if found is not None:
             return found
         local_names = sorted({str(iri).removeprefix(str(CK)) for iri in index.values()})
