@@ -20,6 +20,7 @@ from careerkg.errors import (
     AdvisedError,
     BindingError,
     CareerkgError,
+    InvalidKnowledgeError,
     NoNamedGraphsError,
     QueryTimeoutError,
     ReasonerUnavailableError,
@@ -39,6 +40,11 @@ class Settings:
 
     debug: bool = False
     reasoner: str = DEFAULT_REASONER
+    #: Knowledge packs (paths), and whether they are used without the article's knowledge.
+    knowledge: tuple[str, ...] = ()
+    packs_only: bool = False
+    #: The language of labels in answers.
+    lang: str = "en"
     _engine: Engine | None = field(default=None, repr=False)
 
     @property
@@ -47,7 +53,9 @@ class Settings:
         if self._engine is None:
             from careerkg.engine import Engine
 
-            self._engine = Engine(self.reasoner)
+            if self.packs_only and not self.knowledge:
+                raise click.UsageError("--packs-only needs at least one --knowledge PACK")
+            self._engine = Engine(self.reasoner, knowledge=self.knowledge, packs_only=self.packs_only, lang=self.lang)
         return self._engine
 
 
@@ -133,6 +141,12 @@ class CareerkgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except InvalidKnowledgeError as error:
+            if _debug(ctx):
+                raise
+            for problem in error.problems:  # one line each, every one of them
+                click.echo(f"Error: {problem}", err=True)
+            raise click.exceptions.Exit(error.exit_code) from error
         except CareerkgError as error:
             if _debug(ctx):
                 raise
@@ -184,8 +198,35 @@ def _debug(ctx: click.Context) -> bool:
     help="OWL 2 RL backend: compiled (careerkg's rule tables, fastest), owlrl (pure Python, the reference) "
     "or reasonable (Rust). All give the same answers.",
 )
+@click.option(
+    "--knowledge",
+    "knowledge",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    metavar="PACK",
+    envvar="CAREERKG_KNOWLEDGE",
+    help="A knowledge pack (Turtle, N-Triples, RDF/XML or JSON-LD in careerkg's vocabulary) to use beside the "
+    "article's knowledge; repeatable (CAREERKG_KNOWLEDGE: paths separated by the path separator). Checked "
+    "before use; build one from spreadsheets with `careerkg knowledge build`.",
+)
+@click.option(
+    "--packs-only",
+    is_flag=True,
+    envvar="CAREERKG_PACKS_ONLY",
+    help="Use the knowledge packs alone, without the article's knowledge.",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="TAG",
+    envvar="CAREERKG_LANG",
+    help="The language of labels and definitions in answers (BCP 47, e.g. fr); English where a term has none.",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
+def cli(
+    ctx: click.Context, debug: bool, reasoner: str, knowledge: tuple[str, ...], packs_only: bool, lang: str
+) -> None:
     """careerkg: reason about career moves with a knowledge graph.
 
     Roles, skills and the moves between them come from an article on the career paths of product
@@ -198,7 +239,21 @@ def cli(ctx: click.Context, debug: bool, reasoner: str) -> None:
     # rdflib logs a traceback when it meets an ill-typed literal ("five"^^xsd:decimal); the profile shapes
     # report the same value as a violation, in words, so the log line would only add noise.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-    ctx.obj = Settings(debug=debug, reasoner=reasoner)
+    _say_notes()
+    ctx.obj = Settings(debug=debug, reasoner=reasoner, knowledge=knowledge, packs_only=packs_only, lang=lang)
+
+
+def _say_notes() -> None:
+    """What the library logs as a warning (for example, that the compiled reasoner does not support a pack's
+    constructs and owlrl answers instead) reaches the user as one line on stderr."""
+    log = logging.getLogger("careerkg")
+    if not any(getattr(h, "careerkg_notes", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("careerkg: note: %(message)s"))
+        handler.careerkg_notes = True  # type: ignore[attr-defined]
+        handler.setLevel(logging.WARNING)
+        log.addHandler(handler)
+        log.propagate = False
 
 
 def _redeliver_interrupts(unraisable: Any) -> None:

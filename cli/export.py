@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.io.rdfout import RDF_FORMATS, format_from_suffix, serialize, write_atomically
+from careerkg.cli.render import emit_rdf
+from careerkg.io.rdfout import RDF_FORMATS
 from careerkg.knowledge import bundled
 from careerkg.knowledge.bundled import Part
-from careerkg.knowledge.graphs import ontology_document
 
 _PARTS = [part.value for part in Part] + ["all"]
 
@@ -54,14 +54,9 @@ def export(settings: Settings, part: str, inferred: bool, fmt: str | None, outpu
       careerkg export --part kg --format nt      # the article's knowledge, N-Triples
       careerkg export --inferred -o full.ttl     # with the OWL 2 RL closure materialised
     """
-    graph = ontology_document() if part == "all" else bundled.load([part])
+    graph = settings.engine.ontology_document() if part == "all" else bundled.load([part])
     if inferred:
         if part == "shapes":
             raise click.UsageError("--inferred applies to the ontology and knowledge base, not to the shapes")
         graph += settings.engine.reasoner.knowledge_closure
-    fmt = fmt or (format_from_suffix(output) if output else "turtle")
-    text = serialize(graph, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(output, text)
+    emit_rdf(graph, fmt, output)

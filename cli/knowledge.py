@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.io.rdfout import RDF_FORMATS, format_from_suffix, serialize, write_atomically
-from careerkg.knowledge.templates import TemplateError, blank_templates, build_pack, summarise
+from careerkg.cli.render import emit_rdf
+from careerkg.io.rdfout import RDF_FORMATS, write_atomically
+from careerkg.knowledge.templates import blank_templates, build_pack, summarise
 
 
 @click.group()
@@ -21,6 +22,8 @@ def knowledge() -> None:
     Examples:
       careerkg knowledge template my-framework          # blank CSV files to fill in
       careerkg knowledge build my-framework -o pack.ttl
+      careerkg knowledge check pack.ttl                 # as careerkg checks it before use
+      careerkg --knowledge pack.ttl eligible profile.json
     """
 
 
@@ -58,20 +61,8 @@ def build(settings: Settings, folder: Path, output: Path | None, fmt: str | None
       careerkg knowledge build examples/software-ladder -o software-ladder.ttl
       careerkg knowledge build my-framework --format json-ld > pack.jsonld
     """
-    try:
-        graph = build_pack(folder)
-    except TemplateError as error:
-        if settings.debug:
-            raise
-        for line in error.problems:
-            click.echo(f"Error: {line}", err=True)
-        raise click.exceptions.Exit(error.exit_code) from None
-    fmt = fmt or (format_from_suffix(output) if output else "turtle")
-    text = serialize(graph, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(output, text)
+    graph = build_pack(folder)  # every problem is one line on stderr (the command line's InvalidKnowledgeError)
+    emit_rdf(graph, fmt, output)
     counts = summarise(graph)
     built = str(output) if output is not None else f"{folder} (to standard output)"
     click.echo(
@@ -105,3 +96,59 @@ def template(folder: Path, force: bool) -> None:
     for name, text in templates.items():
         write_atomically(folder / name, text)
     click.echo(f"Wrote {', '.join(templates)} to {folder}", err=True)
+
+
+@knowledge.command()
+@click.argument("packs", nargs=-1, required=True, metavar="PACK...", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--packs-only", is_flag=True, help="Check the packs without the article's knowledge beside them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json: each pack with its summary, and every problem.")  # fmt: skip
+def check(packs: tuple[str, ...], packs_only: bool, fmt: str) -> None:
+    """Check knowledge packs as careerkg checks them before use, and summarise each.
+
+    Every problem is one line naming the file and the term (exit code 1); a pack that cannot be read is
+    one line too (exit code 2). A pack that passes is summarised: its roles, skills and moves, the roles no
+    move leads out of, and the skills no requirement uses.
+
+    \b
+    Examples:
+      careerkg knowledge check examples/software-ladder.ttl
+      careerkg knowledge check --format json ladder.ttl ops.ttl
+    """
+    import json
+
+    from careerkg.errors import UnreadableInputError
+    from careerkg.io.packs import read_pack
+    from careerkg.knowledge.packs import KnowledgeSet, summary
+    from careerkg.validation.packs import check_packs
+
+    read, unreadable = [], []
+    for path in packs:
+        try:
+            read.append(read_pack(path))
+        except UnreadableInputError as error:
+            unreadable.append(str(error))
+    for line in unreadable:
+        click.echo(f"Error: {line}", err=True)
+    known = KnowledgeSet(tuple(read), bundled=not packs_only)
+    merged = known.graph()
+    problems = check_packs(known, merged) if read else []
+    summaries = [] if problems else [{**pack.to_json(), **summary(pack.graph, merged)} for pack in read]
+    if fmt == "json":
+        click.echo(json.dumps({"packs": summaries, "problems": problems, "unreadable": unreadable}, indent=2))
+    else:
+        for line in problems:
+            click.echo(f"Error: {line}", err=True)
+        for found in summaries:
+            click.echo(
+                f"{found['path']}: {_counted(found['roles'], 'role')}, {_counted(found['skills'], 'skill')}, "
+                f"{_counted(found['transitions'], 'transition')}"
+            )
+            if found["rolesWithoutMovesOut"]:
+                click.echo(f"  roles with no move out: {', '.join(found['rolesWithoutMovesOut'])}")
+            if found["unusedSkills"]:
+                click.echo(f"  skills no requirement uses: {', '.join(found['unusedSkills'])}")
+    if unreadable:
+        raise click.exceptions.Exit(2)
+    if problems:
+        raise click.exceptions.Exit(1)

@@ -87,9 +87,7 @@ def push(
     else:
         sent = 0
     if knowledge:
-        from careerkg.knowledge.graphs import ontology_document
-
-        data += ontology_document()
+        data += engine.ontology_document()
         if inferred:
             data += engine.reasoner.knowledge_closure
     if len(data):

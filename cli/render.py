@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
+import click
 from careerkg.validation.shacl import Violation
+from rdflib import Graph
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -49,3 +52,15 @@ def violation_line(
         value = value[:60] + f"... ({len(value):,} characters)"
     path = short(violation.path) if violation.path is not None else whole
     return f"{lead}{profile}{where}: {path} = {value}: {violation.message}"
+
+
+def emit_rdf(graph: Graph, fmt: str | None, output: Path | None) -> None:
+    """Write ``graph`` in ``fmt`` (default: from ``output``'s suffix, else Turtle) to ``output`` (atomically:
+    the file is whole or as it was) or, without it, to standard output."""
+    from careerkg.io.rdfout import format_from_suffix, serialize, write_atomically
+
+    text = serialize(graph, fmt or (format_from_suffix(output) if output else "turtle"))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)

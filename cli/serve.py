@@ -122,6 +122,8 @@ def serve(
         facts: dict[str, object] = {
             "version": __version__,
             "reasoner": engine.reasoner_name,
+            "articleKnowledge": engine.knowledge_set.bundled,
+            "knowledgePacks": [pack.to_json() for pack in engine.packs],
             **store.counts(),
             "profilesLoadedNow": loaded,
             "timeLimitSeconds": time_limit,

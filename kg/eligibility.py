@@ -190,7 +190,7 @@ def _move(transition: Transition, asserted: Facts, derived: Facts, catalogue: Ca
             facts = facts_meeting(requirement, asserted, catalogue) if requirement and is_met else []
             statuses.append(RequirementStatus(req_iri, catalogue.label(req_iri), essential, is_met, tuple(facts)))
     eligible = (_ELIGIBLE, str(transition.to_role)) in derived
-    source_label = catalogue.source_title if transition.source else ""
+    source_label = catalogue.source_title(transition.source)
     return Move(transition, catalogue.label(transition.to_role), tuple(statuses), eligible, source_label)
 
 

@@ -12,6 +12,7 @@ careerkg reads and return result objects whose ``to_json()`` is exactly what the
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,6 +29,7 @@ from careerkg.errors import (
     UnreadableInputError,
 )
 from careerkg.io.iris import WELL_FORMED_IRIS, malformed_statements
+from careerkg.knowledge.packs import KnowledgeSet
 from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
@@ -40,6 +42,7 @@ from rdflib.term import Identifier
 if TYPE_CHECKING:
     from careerkg.batch import Record
     from careerkg.inputs import Documents, Outcome, Profiles
+    from careerkg.io.packs import PackFile
     from careerkg.io.profiles import ProfileSet
     from careerkg.knowledge.catalogue import Catalogue
     from careerkg.knowledge.names import TermIndex
@@ -54,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "QueryRun", "merge_evaluations", "profile_facts"]
 
 T = TypeVar("T", bound="Answer")
+
+log = logging.getLogger("careerkg")
 
 _TYPE = str(RDF.type)
 
@@ -110,32 +115,51 @@ class Engine:
     and every problem as data; with ``errors="report"`` they return those results (see :attr:`Results.ok`).
     """
 
-    def __init__(self, reasoner: str = DEFAULT_REASONER) -> None:
+    def __init__(
+        self,
+        reasoner: str = DEFAULT_REASONER,
+        *,
+        knowledge: Iterable[str | os.PathLike[str] | PackFile] = (),
+        packs_only: bool = False,
+        lang: str = "en",
+    ) -> None:
         if reasoner not in BACKENDS:
             raise ValueError(f"unknown reasoner {reasoner!r} (choose from {', '.join(BACKENDS)})")
         #: The reasoner backend's name.
         self.reasoner_name = reasoner
+        #: The knowledge packs, read (and refused, if unreadable) now; checked when the knowledge is prepared.
+        self.packs = _read_packs(knowledge)
+        if packs_only and not self.packs:
+            raise ValueError("packs_only needs at least one knowledge pack")
+        #: What the engine knows: careerkg's vocabulary, the article's knowledge unless ``packs_only``, the packs.
+        self.knowledge_set = KnowledgeSet(self.packs, bundled=not packs_only)
+        #: The language of labels and definitions in answers (English where the knowledge has none in it).
+        self.lang = lang
 
-    def __reduce__(self) -> tuple[type[Engine], tuple[str]]:
-        # Pickled as its settings: another process rebuilds it from the prepared-knowledge cache in milliseconds.
-        return (Engine, (self.reasoner_name,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its settings (the packs with their bytes): another process rebuilds it, and loads the
+        # prepared knowledge from the on-disk cache in milliseconds.
+        return (_rebuild, (self.reasoner_name, self.packs, not self.knowledge_set.bundled, self.lang))
 
     def __repr__(self) -> str:
-        return f"Engine(reasoner={self.reasoner_name!r})"
+        packs = f", knowledge={[p.path for p in self.packs]!r}" if self.packs else ""
+        return f"Engine(reasoner={self.reasoner_name!r}{packs})"
 
     # -- what the engine knows ---------------------------------------------------------------------------
 
     @cached_property
     def prepared(self) -> Prepared:
-        """The prepared knowledge: catalogue, names, compiled rule tables and shapes (cached on disk)."""
-        return load_prepared()
+        """The prepared knowledge: catalogue, names, compiled rule tables and shapes (cached on disk, keyed by
+        careerkg's files and the packs' bytes). Packs are checked when it is first built:
+        :class:`~careerkg.errors.InvalidKnowledgeError` lists every problem."""
+        return load_prepared(self.knowledge_set, self.lang)
 
     @cached_property
     def knowledge(self) -> Graph:
-        """Ontology, knowledge base and alignments, as shipped (parsed only for commands that need RDF)."""
-        from careerkg.knowledge.graphs import knowledge_graph
-
-        return knowledge_graph(axioms=False)
+        """The vocabulary, the article's knowledge and alignments (unless left out) and the packs, in one
+        graph (parsed only for questions that need RDF)."""
+        self.prepared  # noqa: B018 - the packs are checked before their statements are used anywhere
+        return self.knowledge_set.graph()
 
     @property
     def terms(self) -> TermIndex:
@@ -161,6 +185,11 @@ class Engine:
 
         prepared = self.prepared
         name = self.reasoner_name
+        if name == "compiled" and prepared.uncompiled is not None:
+            # said, not hidden: the answers are the same, only slower (the command line prints it as a note)
+            log.warning(
+                "the compiled reasoner does not support this knowledge (%s); owlrl is used", prepared.uncompiled
+            )
         if name == "compiled" and prepared.ontology is not None:
             return CompiledBackend(prepared.ontology, prepared.axioms_ntriples, list(prepared.rules))
         axioms = self.reasoner.axioms
@@ -258,7 +287,7 @@ class Engine:
         from careerkg.reports import Validation
         from careerkg.validation.shacl import combine, validate_profiles
 
-        reports = tuple((d.name, validate_profiles(d.graph)) for d in documents.sets)
+        reports = tuple((d.name, validate_profiles(d.graph, self.knowledge)) for d in documents.sets)
         return Validation(reports, combine([r for _, r in reports]), tuple(documents.unreadable))
 
     def query(
@@ -379,6 +408,14 @@ class Engine:
 
         return Results(assess_in_dataset(SparqlEndpoint(endpoint, graph), self.catalogue))
 
+    def ontology_document(self, *, axioms: bool = True) -> Graph:
+        """Everything the engine knows as one self-contained OWL document (see
+        :func:`careerkg.knowledge.graphs.ontology_document`), its packs included."""
+        from careerkg.knowledge.graphs import ontology_document
+
+        self.prepared  # noqa: B018 - the packs are checked before they are exported
+        return ontology_document(axioms=axioms, knowledge=self.knowledge_set)
+
     def open_store(self, path: str | os.PathLike[str]) -> Store:
         """The on-disk Oxigraph store at ``path`` (created if need be), filled with careerkg's knowledge the
         first time it is needed; use it in a ``with`` block so that it is closed (and its lock let go)."""
@@ -408,7 +445,7 @@ class Engine:
         from careerkg.validation.shacl import validate_profiles
 
         graph = facts_to_graph({**profiles, **{str(s): {(_TYPE, t) for t in types} for s, types in others.items()}})
-        for violation in validate_profiles(graph).violations:
+        for violation in validate_profiles(graph, self.knowledge).violations:
             bad.setdefault(violation.focus, []).append(violation)
         return bad
 
@@ -428,6 +465,19 @@ class Engine:
         """:meth:`evaluate_facts` for the profiles of one document."""
         facts, others = profile_facts(profiles)
         return self.evaluate_facts(facts, others)
+
+
+def _read_packs(knowledge: Iterable[str | os.PathLike[str] | PackFile]) -> tuple[PackFile, ...]:
+    given = tuple(knowledge)
+    if not given:
+        return ()
+    from careerkg.io.packs import PackFile, read_pack
+
+    return tuple(pack if isinstance(pack, PackFile) else read_pack(pack) for pack in given)
+
+
+def _rebuild(reasoner: str, packs: tuple[PackFile, ...], packs_only: bool, lang: str) -> Engine:
+    return Engine(reasoner, knowledge=packs, packs_only=packs_only, lang=lang)
 
 
 @dataclass(frozen=True)

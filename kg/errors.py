@@ -19,6 +19,7 @@ __all__ = [
     "CareerkgError",
     "EndpointError",
     "InvalidInputError",
+    "InvalidKnowledgeError",
     "InvalidProfilesError",
     "MissingDependencyError",
     "NoNamedGraphsError",
@@ -91,6 +92,19 @@ class InvalidProfilesError(InvalidInputError):
         #: The complete outcome: answers for the valid profiles, violations of the invalid ones, unread records.
         self.results = results
         self.exit_code = 2 if unreadable else 1
+
+
+class InvalidKnowledgeError(InvalidInputError):
+    """Knowledge careerkg cannot use (a knowledge pack, or the spreadsheet a pack is built from): every problem
+    found, one line each naming the file and the term (or row and column), in :attr:`problems`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        #: One line per problem.
+        self.problems = list(problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
 
 
 class MissingDependencyError(CareerkgError):

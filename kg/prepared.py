@@ -22,31 +22,56 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from careerkg.knowledge import bundled
 from careerkg.knowledge.catalogue import Catalogue
 from careerkg.knowledge.names import TermIndex
-from careerkg.reasoning.compiled import CompiledOntology, UnsupportedOntology, compile_ontology
-from careerkg.validation.compiled import CompiledShapes, UnsupportedShapes, compile_shapes
+from careerkg.knowledge.packs import KnowledgeSet
 
-__all__ = ["Prepared", "cache_dir", "load_prepared", "prepare", "source_key"]
+if TYPE_CHECKING:  # imported where they are built or used: answers from a store or the catalogue need neither
+    from careerkg.reasoning.compiled import CompiledOntology
+    from careerkg.validation.compiled import CompiledShapes
+
+__all__ = ["Prepared", "cache_dir", "load_prepared", "prepare", "prepared_key", "source_key"]
 
 log = logging.getLogger("careerkg")
 
 
 @dataclass(frozen=True)
 class Prepared:
+    """The prepared knowledge. The compiled rule tables and shapes are kept pickled apart and unpickled when
+    first used: the questions that need only the catalogue (roles, paths, answers read from a store) do not
+    pay for them."""
+
     key: str
     catalogue: Catalogue
     terms: TermIndex
-    #: None when the ontology uses constructs the compiled reasoner does not implement.
-    ontology: CompiledOntology | None
-    #: None when the shapes use features the compiled validator does not implement (pySHACL is used).
-    shapes: CompiledShapes | None
+    #: The compiled ontology and shapes, pickled (None: not compilable, see :attr:`ontology`, :attr:`shapes`).
+    ontology_pickle: bytes | None
+    shapes_pickle: bytes | None
     #: Logical axioms and generated requirement axioms, as N-Triples: what the SPARQL rules run over.
     axioms_ntriples: str
     rules: tuple[str, ...]
+    #: Why the compiled reasoner cannot be used for this knowledge (None when it can).
+    uncompiled: str | None = None
+
+    @cached_property
+    def ontology(self) -> CompiledOntology | None:
+        """The compiled OWL 2 RL tables; None when the knowledge uses constructs they do not implement."""
+        return pickle.loads(self.ontology_pickle) if self.ontology_pickle is not None else None
+
+    @cached_property
+    def shapes(self) -> CompiledShapes | None:
+        """The compiled profile shapes; None when they use features the compiled validator does not implement
+        (pySHACL validates then)."""
+        return pickle.loads(self.shapes_pickle) if self.shapes_pickle is not None else None
+
+    def __getstate__(self) -> dict[str, object]:
+        # the unpickled tables stay out of the cache file: they are in it, pickled, already
+        return {k: v for k, v in self.__dict__.items() if k not in {"ontology", "shapes"}}
 
 
 def source_key() -> str:
@@ -70,33 +95,46 @@ def source_key() -> str:
     return digest.hexdigest()[:24]
 
 
-def prepare(key: str | None = None) -> Prepared:
-    """Build the prepared form from the bundled files (no cache)."""
-    from careerkg.knowledge.graphs import knowledge_graph
+def prepare(key: str | None = None, knowledge: KnowledgeSet | None = None, lang: str = "en") -> Prepared:
+    """Build the prepared form of ``knowledge`` (the shipped knowledge by default), with labels in ``lang``,
+    without the cache. Packs are checked first: :class:`~careerkg.errors.InvalidKnowledgeError` lists every
+    problem."""
+    from careerkg.errors import InvalidKnowledgeError
     from careerkg.reasoning.closure import Reasoner
+    from careerkg.reasoning.compiled import UnsupportedOntology, compile_ontology
+    from careerkg.validation.compiled import UnsupportedShapes, compile_shapes
+    from careerkg.validation.packs import check_packs
     from rdflib import Graph
 
-    knowledge = knowledge_graph(axioms=False)
-    reasoner = Reasoner(knowledge)
+    known = knowledge or KnowledgeSet()
+    graph = known.graph()
+    if known.packs:
+        problems = check_packs(known, graph)
+        if problems:
+            raise InvalidKnowledgeError(problems)
+    reasoner = Reasoner(graph)
     try:
         ontology: CompiledOntology | None = compile_ontology(reasoner.axioms)
     except UnsupportedOntology as reason:
-        log.debug("compiled reasoner unavailable: %s", reason)
+        uncompiled: str | None = str(reason)
         ontology = None
+    else:
+        uncompiled = None
     shapes_graph = Graph().parse(data=bundled.read_text("careerkg.ontology", "profile-shapes.ttl"), format="turtle")
     try:
-        shapes: CompiledShapes | None = compile_shapes(shapes_graph, knowledge)
+        shapes: CompiledShapes | None = compile_shapes(shapes_graph, graph)
     except UnsupportedShapes as reason:
         log.debug("compiled validator unavailable: %s", reason)
         shapes = None
     return Prepared(
-        key or source_key(),
-        Catalogue.from_graph(knowledge),
-        TermIndex.from_graph(knowledge),
-        ontology,
-        shapes,
+        key or prepared_key(known, lang),
+        Catalogue.from_graph(graph, lang),
+        TermIndex.from_graph(graph),
+        pickle.dumps(ontology, protocol=pickle.HIGHEST_PROTOCOL) if ontology is not None else None,
+        pickle.dumps(shapes, protocol=pickle.HIGHEST_PROTOCOL) if shapes is not None else None,
         reasoner.axioms.serialize(format="nt"),
         tuple(reasoner.rules),
+        uncompiled,
     )
 
 
@@ -108,9 +146,19 @@ def cache_dir() -> Path | None:
     return Path(base) / "careerkg"
 
 
-def load_prepared() -> Prepared:
-    """The prepared knowledge, from the cache when it holds the current version, else built (and cached)."""
+def prepared_key(knowledge: KnowledgeSet, lang: str = "en") -> str:
+    """The cache key of the prepared form of ``knowledge`` with labels in ``lang``: careerkg's own files and
+    code, and the packs' bytes (a changed pack is never answered from a stale cache)."""
     key = source_key()
+    extra = knowledge.key + ("" if lang == "en" else f"-{lang.lower()}")
+    return f"{key}-{extra}" if extra else key
+
+
+def load_prepared(knowledge: KnowledgeSet | None = None, lang: str = "en") -> Prepared:
+    """The prepared form of ``knowledge`` (the shipped knowledge by default), from the cache when it holds the
+    current version, else built (and cached)."""
+    known = knowledge or KnowledgeSet()
+    key = prepared_key(known, lang)
     folder = cache_dir()
     path = folder / f"prepared-{key}.pickle" if folder else None
     if path is not None and path.is_file():
@@ -121,7 +169,7 @@ def load_prepared() -> Prepared:
                 return value
         except Exception as error:  # a damaged cache file is rebuilt, never trusted
             log.debug("ignoring unreadable cache %s: %s", path, error)
-    prepared = prepare(key)
+    prepared = prepare(key, known, lang)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from careerkg.eligibility import Assessment, Move
 from careerkg.knowledge.catalogue import Catalogue
-from careerkg.paths import Route, route_json
 from careerkg.validation.shacl import ValidationReport, Violation
 from rdflib import Graph, URIRef
+
+if TYPE_CHECKING:
+    from careerkg.paths import Route
 
 __all__ = [
     "Answer",
@@ -187,6 +189,8 @@ class PathReport:
 
     def to_json(self) -> dict[str, Any]:
         """The object ``careerkg path --format json`` prints."""
+        from careerkg.paths import route_json
+
         catalogue = self.catalogue
         return {
             "from": str(self.start), "fromLabel": catalogue.label(self.start), "to": str(self.goal),

@@ -16,13 +16,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from careerkg.eligibility import Assessment, assess_in_dataset
-from careerkg.inputs import Documents
+from careerkg.errors import InvalidInputError
 from careerkg.sparql.store import PersistentStore
 from careerkg.vocab import CK
 
 if TYPE_CHECKING:
     from careerkg.engine import Engine
-    from careerkg.inputs import Outcome, Profiles
+    from careerkg.inputs import Documents, Outcome, Profiles
     from careerkg.reports import Results
     from careerkg.sparql.pool import QueryAnswer, QueryPool
     from rdflib.term import Identifier
@@ -62,14 +62,22 @@ class Store:
         """Add careerkg's knowledge and its OWL 2 RL closure, unless the store holds them already (then nothing
         is computed). Returns whether it added them."""
         store = self._open
+        wanted = self.engine.knowledge_set.key
         if store.initialised:
+            if store.knowledge_key != wanted:
+                raise InvalidInputError(
+                    f"{self.path}: the store holds other knowledge than this (other knowledge packs, or none); "
+                    "give a new store for this knowledge"
+                )
             return False
-        store.initialise(self.engine.knowledge, self.engine.reasoner.knowledge_closure)
+        store.initialise(self.engine.knowledge, self.engine.reasoner.knowledge_closure, wanted)
         return True
 
     def add(self, profiles: Profiles | Documents, *, input_format: str | None = None) -> Outcome:
         """Evaluate profiles and keep the valid ones with what inference derived for them; a profile given again
         replaces the one held (nothing of the old one is merged in). Invalid profiles are not kept."""
+        from careerkg.inputs import Documents
+
         documents = profiles if isinstance(profiles, Documents) else self.engine.read(profiles, input_format)
         return self.keep(self.engine.evaluate_documents(documents))
 

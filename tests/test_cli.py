@@ -78,6 +78,7 @@ ROLE_CODES = {
     "StrategyManager": ("1213", "13-1111.00"),
 }
 COMMANDS = [
+    "knowledge",
     "eligible",
     "gaps",
     "path",

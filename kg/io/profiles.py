@@ -43,6 +43,8 @@ from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 
 __all__ = [
+    "local_contexts",
+    "parse_rdf",
     "CONTEXT_IRI",
     "GENERATED_PROFILE_PREFIX",
     "JSON_LINES_SUFFIXES",
@@ -191,15 +193,15 @@ def _scoped(definition: dict[str, Any], where: str) -> dict[str, Any]:
     return {key: _check_contexts(item, where) if key == "@context" else item for key, item in definition.items()}
 
 
-def _local_contexts(value: Any, where: str) -> Any:
+def local_contexts(value: Any, where: str) -> Any:
     """``value`` with every ``@context`` in it, at any depth, made local (or refused)."""
     if isinstance(value, dict):
         return {
-            key: _check_contexts(item, where) if key == "@context" else _local_contexts(item, where)
+            key: _check_contexts(item, where) if key == "@context" else local_contexts(item, where)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_local_contexts(item, where) for item in value]
+        return [local_contexts(item, where) for item in value]
     return value
 
 
@@ -261,7 +263,7 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
     _refuse_lone_surrogates(record, where)
-    doc: dict[str, Any] = dict(_local_contexts(record, where))
+    doc: dict[str, Any] = dict(local_contexts(record, where))
     if "@graph" in doc:  # a JSON-LD document of several nodes: taken as it is
         return doc
     if "@context" not in doc:
@@ -380,6 +382,23 @@ def _looks_like_json(text: str) -> bool:
     return True
 
 
+def parse_rdf(graph: Graph, text: str, fmt: str, name: str, base: str = RELATIVE_BASE) -> None:
+    """Parse ``text``, an RDF document in careerkg format ``fmt``, into ``graph``; relative IRIs resolve against
+    ``base``. :class:`UnreadableInputError` naming ``name`` (and the line, where the parser says) if it is not
+    valid. Check RDF/XML with :func:`refuse_xml_declarations` first."""
+    try:
+        graph.parse(data=text, format=format_named(fmt).rdflib, publicID=base)
+    except Exception as error:  # rdflib raises many unrelated types for syntax errors
+        bad_syntax = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^", str(error), re.DOTALL)
+        if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input
+            first = "unexpected end of input (is the last statement missing its final '.'?)"
+        elif bad_syntax:  # rdflib's Turtle/N-Triples message: keep the line and the reason, not its dump
+            first = f"line {bad_syntax.group(1)}: {bad_syntax.group(2)}"
+        else:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UnreadableInputError(f"{name}: not valid {fmt}: {first}") from error
+
+
 def align_to_knowledge(graph: Graph, terms: TermIndex) -> None:
     """Rewrite in place each ``ck:currentRole`` value that is the IRI of an exact match of a role, and each
     ``ck:hasSkill`` value that is the IRI of an exact match of a skill (``skos:exactMatch`` in the knowledge,
@@ -427,17 +446,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
         assert text is not None
         if fmt == "xml":
             refuse_xml_declarations(source.data, source.name)
-        try:
-            graph.parse(data=text, format=format_named(fmt).rdflib, publicID=RELATIVE_BASE)
-        except Exception as error:  # rdflib raises many unrelated types for syntax errors
-            bad_syntax = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.*?)\) at \^", str(error), re.DOTALL)
-            if isinstance(error, IndexError):  # rdflib's Turtle parser runs off the end of truncated input
-                first = "unexpected end of input (is the last statement missing its final '.'?)"
-            elif bad_syntax:  # rdflib's Turtle/N-Triples message: keep the line and the reason, not its dump
-                first = f"line {bad_syntax.group(1)}: {bad_syntax.group(2)}"
-            else:
-                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise UnreadableInputError(f"{source.name}: not valid {fmt}: {first}") from error
+        parse_rdf(graph, text, fmt, source.name)
     align_to_knowledge(graph, terms)
     found = profile_subjects(graph)
     if not found:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from careerkg.vocab import CK, DCTERMS, PROV, RDF, RDFS, SDO, SKOS
+from careerkg.vocab import CK, DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib import Graph, Literal, URIRef
 
 __all__ = ["Catalogue", "Requirement", "Role", "Skill", "Transition"]
@@ -18,12 +18,40 @@ __all__ = ["Catalogue", "Requirement", "Role", "Skill", "Transition"]
 _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 
-def _label(graph: Graph, node: URIRef) -> str:
-    labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
-    labels += [o for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, Literal)]
-    english = [o for o in labels if o.language in (None, "en")]
-    chosen = english or labels
-    return str(chosen[0]) if chosen else str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _tagged(value: Literal, tag: str) -> bool:
+    """Whether ``value`` is in language ``tag`` (``fr`` takes ``fr-CA`` too)."""
+    language = (value.language or "").lower()
+    return language == tag or language.startswith(tag + "-")
+
+
+def _in_language(values: list[Literal], lang: str) -> list[str]:
+    """The texts of ``values`` in language ``lang``, else in English (or with no language), else all of them;
+    sorted, so that the same one is chosen on every run."""
+    wanted = lang.lower()
+    for tag in (wanted, "en", None):
+        chosen = sorted(str(v) for v in values if tag is None or _tagged(v, tag) or (tag == "en" and not v.language))
+        if chosen:
+            return chosen
+    return []
+
+
+def _texts(graph: Graph, node: URIRef, predicate: URIRef, lang: str) -> list[str]:
+    """The texts of ``predicate`` on ``node`` in the language wanted (see :func:`_in_language`)."""
+    return _in_language([o for o in graph.objects(node, predicate) if isinstance(o, Literal)], lang)
+
+
+def _text(graph: Graph, node: URIRef, predicate: URIRef, lang: str) -> str:
+    found = _texts(graph, node, predicate, lang)
+    return found[0] if found else ""
+
+
+def _label(graph: Graph, node: URIRef, lang: str = "en") -> str:
+    """The label of ``node`` (``rdfs:label``, else ``skos:prefLabel``) in the language wanted, else its local name."""
+    return (
+        _text(graph, node, RDFS.label, lang)
+        or _text(graph, node, SKOS.prefLabel, lang)
+        or str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    )
 
 
 @dataclass(frozen=True)
@@ -94,25 +122,32 @@ class Catalogue:
     transitions: dict[URIRef, Transition] = field(default_factory=dict)
     outgoing: dict[URIRef, list[Transition]] = field(default_factory=lambda: defaultdict(list))
     labels: dict[str, str] = field(default_factory=dict)
-    source_title: str = ""
+    #: Each source's title (a transition's ``dcterms:source``), by IRI.
+    source_titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_graph(cls, graph: Graph) -> Catalogue:
+    def from_graph(cls, graph: Graph, lang: str = "en") -> Catalogue:
+        """The catalogue of ``graph``, its labels and definitions in language ``lang`` where the graph has them
+        (else in English)."""
         cat = cls()
+
+        def label(node: URIRef) -> str:
+            return _label(graph, node, lang)
+
         for role in sorted(r for r in graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)):
-            cat.roles[role] = Role(role, _label(graph, role), str(graph.value(role, SKOS.definition) or ""),
-                                   tuple(_alignments(graph, role)))  # fmt: skip
+            cat.roles[role] = Role(role, label(role), _text(graph, role, SKOS.definition, lang),
+                                   tuple(_alignments(graph, role, lang)))  # fmt: skip
         categories = sorted(c for c in graph.subjects(RDFS.subClassOf, CK.Skill) if isinstance(c, URIRef))
         for category in categories:
             for skill in sorted(s for s in graph.subjects(RDF.type, category) if isinstance(s, URIRef)):
-                cat.skills[skill] = Skill(skill, _label(graph, skill), str(graph.value(skill, SKOS.definition) or ""),
-                                          category, _label(graph, category))  # fmt: skip
+                cat.skills[skill] = Skill(skill, label(skill), _text(graph, skill, SKOS.definition, lang),
+                                          category, label(category))  # fmt: skip
         for kind, cls_iri in (("skill", CK.SkillRequirement), ("category", CK.SkillCategoryRequirement),
                               ("threshold", CK.ThresholdRequirement)):  # fmt: skip
             for req in sorted(r for r in graph.subjects(RDF.type, cls_iri) if isinstance(r, URIRef)):
                 minimum = graph.value(req, CK.minimumValue)
                 cat.requirements[req] = Requirement(
-                    req, _label(graph, req), kind,
+                    req, label(req), kind,
                     skill=_iri(graph.value(req, CK.requiredSkill)),
                     category=_iri(graph.value(req, CK.requiredSkillCategory)),
                     property=_iri(graph.value(req, CK.thresholdProperty)),
@@ -123,25 +158,29 @@ class Catalogue:
             if from_role is None or to_role is None:
                 continue
             transition = Transition(
-                t, _label(graph, t), from_role, to_role,
+                t, label(t), from_role, to_role,
                 tuple(sorted(r for r in graph.objects(t, CK.essentialRequirement) if isinstance(r, URIRef))),
                 tuple(sorted(r for r in graph.objects(t, CK.optionalRequirement) if isinstance(r, URIRef))),
                 _iri(graph.value(t, DCTERMS.source)),
-                tuple(sorted(str(s) for s in graph.objects(t, CK.articleSection))),
-                str(graph.value(t, CK.justification) or ""),
+                tuple(_texts(graph, t, CK.articleSection, lang)),
+                _text(graph, t, CK.justification, lang),
                 _iri(graph.value(t, PROV.wasDerivedFrom)),
             )  # fmt: skip
             cat.transitions[t] = transition
             cat.outgoing[from_role].append(transition)
+            if transition.source is not None and str(transition.source) not in cat.source_titles:
+                source = transition.source
+                cat.source_titles[str(source)] = _text(graph, source, DCTERMS.title, lang) or label(source)
+                cat.labels[str(source)] = label(source)
         for node in set(cat.roles) | set(cat.skills) | set(cat.requirements) | set(cat.transitions):
-            cat.labels[str(node)] = _label(graph, node)
+            cat.labels[str(node)] = label(node)
         for node in {CK.yearsInRole, CK.productsManaged, *(s.category for s in cat.skills.values())}:
-            cat.labels[str(node)] = _label(graph, node)
-        article = next((s for s in graph.objects(None, DCTERMS.source) if (s, RDF.type, SDO.Article) in graph), None)
-        if isinstance(article, URIRef):
-            cat.source_title = str(graph.value(article, DCTERMS.title) or "")
-            cat.labels[str(article)] = _label(graph, article)
+            cat.labels[str(node)] = label(node)
         return cat
+
+    def source_title(self, source: URIRef | None) -> str:
+        """The title of a transition's source (empty when it has none)."""
+        return self.source_titles.get(str(source), "") if source is not None else ""
 
     def label(self, node: URIRef | str) -> str:
         text = str(node)
@@ -152,13 +191,13 @@ def _iri(node: object) -> URIRef | None:
     return node if isinstance(node, URIRef) else None
 
 
-def _alignments(graph: Graph, role: URIRef) -> list[Alignment]:
+def _alignments(graph: Graph, role: URIRef, lang: str) -> list[Alignment]:
     found = []
     for prop in _MAPPINGS:
         for concept in sorted(c for c in graph.objects(role, prop) if isinstance(c, URIRef)):
             iri = str(concept)
             scheme = "ESCO" if "/esco/occupation/" in iri else "ISCO-08" if "/esco/isco/" in iri else "O*NET-SOC"
             notation = graph.value(concept, SKOS.notation)
-            found.append(Alignment(str(prop).rsplit("#", 1)[1], iri, _label(graph, concept),
+            found.append(Alignment(str(prop).rsplit("#", 1)[1], iri, _label(graph, concept, lang),
                                    str(notation) if notation is not None else None, scheme))  # fmt: skip
     return found

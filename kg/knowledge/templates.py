@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from careerkg.errors import InvalidInputError, UnreadableInputError
+from careerkg.errors import InvalidKnowledgeError, UnreadableInputError
 from careerkg.knowledge import bundled
 from careerkg.knowledge.bundled import Part
 from careerkg.vocab import (
@@ -52,17 +52,9 @@ from rdflib.term import Node
 __all__ = ["TEMPLATES", "TemplateError", "blank_templates", "build_pack", "summarise"]
 
 
-class TemplateError(InvalidInputError):
+class TemplateError(InvalidKnowledgeError):
     """The CSV files of a pack break its rules: every problem found, one line each naming the file, the row
-    (the header is row 1) and the column, in :attr:`problems`; the message is those lines joined by newlines."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        #: One line per problem, in file, row and column order.
-        self.problems = list(problems)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (TemplateError, (self.problems,))
+    (the header is row 1) and the column, in :attr:`problems` (in file, row and column order)."""
 
 
 @dataclass(frozen=True)
@@ -665,13 +657,13 @@ class _Builder:
             if self.pack_source is not None:
                 self.source_title(table, row, self.pack_source)
         elif row.get("source_title") or row.translations("source_title"):
-            self.problems.at(
-                table,
-                row.number,
-                "source_title",
-                "a source title with no source",
-                "give the source's IRI in column source",
-            )
+            self.orphan_source_title(table, row)
+
+    def orphan_source_title(self, table: _Table, row: _Row) -> None:
+        """A row giving a source's title but not the source."""
+        self.problems.at(
+            table, row.number, "source_title", "a source title with no source", "give the source's IRI in column source"
+        )
 
     def source_title(self, table: _Table, row: _Row, source: URIRef) -> None:
         title = row.get("source_title")
@@ -782,31 +774,22 @@ class _Builder:
                 raise _Unknown(
                     f'malformed requirement "{text}"', f"name a {'skill' if kind == 'skill' else 'category'}"
                 )
+            found = self.find("skill" if kind == "skill" else "category", name)
+            if found is None:
+                return None
+            label, local = self.label(found), self.local(found)
             if kind == "skill":
-                skill = self.find("skill", name)
-                if skill is None:
-                    return None
-                label = self.label(skill)
                 return _Requirement(
-                    ("skill", str(skill)),
-                    f"Requires{self.local(skill)}",
+                    ("skill", str(found)),
+                    f"Requires{local}",
                     CK.SkillRequirement,
                     f"skill: {label}",
                     f"Met by a profile that has the skill {label}.",
-                    ((CK.requiredSkill, skill),),
+                    ((CK.requiredSkill, found),),
                 )
-            category = self.find("category", name)
-            if category is None:
-                return None
-            label = self.label(category)
-            return _Requirement(
-                ("any", str(category)),
-                f"RequiresAny{self.local(category)}",
-                CK.SkillCategoryRequirement,
-                f"any {label}",
-                f"Met by a profile with at least one {label}.",
-                ((CK.requiredSkillCategory, category),),
-            )
+            return _Requirement(("any", str(found)), f"RequiresAny{local}", CK.SkillCategoryRequirement,
+                                f"any {label}", f"Met by a profile with at least one {label}.",
+                                ((CK.requiredSkillCategory, found),))  # fmt: skip
         threshold = _THRESHOLD.fullmatch(text.strip())
         if threshold is None:
             hint = "write skill:NAME, any:CATEGORY, yearsInRole>=N or productsManaged>=N"
@@ -982,13 +965,7 @@ class _Builder:
                 else:
                     self.required(table, row, "source", "cite the move's source, or give one in pack.csv")
             elif row.get("source_title") or row.translations("source_title"):
-                self.problems.at(
-                    table,
-                    row.number,
-                    "source_title",
-                    "a source title with no source",
-                    "give the source's IRI in column source",
-                )
+                self.orphan_source_title(table, row)
             return self.pack_source
         source = self.iri_cell(table, row, "source", text)
         if source is not None:

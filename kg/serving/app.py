@@ -222,7 +222,7 @@ class Service:
 
         profiles = self._profiles(body, content_type)
         with self._validate_lock:  # pySHACL is not known to be thread-safe
-            report = validate_profiles(profiles.graph)
+            report = validate_profiles(profiles.graph, self.engine.knowledge)
         if profiles.problems:
             return 400, {"error": _unreadable(profiles.problems), "unreadable": profiles.problems,
                          **validation_report(report)}  # fmt: skip

@@ -25,6 +25,8 @@ from rdflib.term import Node
 __all__ = ["PersistentStore"]
 
 _MARKER = "urn:careerkg:store"
+#: The marker's statement of which knowledge the store holds.
+_KNOWLEDGE = "http://purl.org/dc/terms/identifier"
 
 
 class PersistentStore:
@@ -48,8 +50,17 @@ class PersistentStore:
     def initialised(self) -> bool:
         return bool(self.store.query(f"ASK {{ GRAPH <{_MARKER}> {{ ?s ?p ?o }} }}"))
 
-    def initialise(self, knowledge: Graph, closure: Graph) -> None:
-        """Fill a new store with the knowledge graph and its closure (once; later calls do nothing)."""
+    @property
+    def knowledge_key(self) -> str:
+        """What knowledge the store was filled with: empty for careerkg's own alone, else the digest of the
+        knowledge packs it holds too (:attr:`careerkg.knowledge.packs.KnowledgeSet.key`)."""
+        for quad in self.store.quads_for_pattern(self._ox.NamedNode(_MARKER), self._ox.NamedNode(_KNOWLEDGE), None):
+            return str(getattr(quad.object, "value", ""))
+        return ""
+
+    def initialise(self, knowledge: Graph, closure: Graph, knowledge_key: str = "") -> None:
+        """Fill a new store with the knowledge graph and its closure (once; later calls do nothing), noting
+        which knowledge it is (``knowledge_key``)."""
         if self.initialised:
             return
         ox = self._ox
@@ -59,6 +70,8 @@ class PersistentStore:
         self.store.add(
             ox.Quad(marker, ox.NamedNode("http://purl.org/dc/terms/created"), ox.Literal("careerkg"), marker)
         )
+        if knowledge_key:
+            self.store.add(ox.Quad(marker, ox.NamedNode(_KNOWLEDGE), ox.Literal(knowledge_key), marker))
         self.store.flush()
 
     def add_graph(self, graph: Graph) -> None:

@@ -84,10 +84,11 @@ def _shapes(name: str) -> Graph:
     return graph
 
 
-def validate_profiles(profiles: Graph) -> ValidationReport:
-    """Validate ``profiles`` against the profile shapes, with the knowledge base that says which roles and
-    skills exist."""
-    data = bundled.load([Part.ONTOLOGY, Part.KG])
+def validate_profiles(profiles: Graph, knowledge: Graph | None = None) -> ValidationReport:
+    """Validate ``profiles`` against the profile shapes, with the knowledge that says which roles and skills
+    exist (careerkg's own by default)."""
+    data = Graph()
+    data += knowledge if knowledge is not None else bundled.load([Part.ONTOLOGY, Part.KG])
     data += profiles
     report = _validate(data, _shapes("profile-shapes.ttl"))
     malformed = _malformed_iri_results(profiles, report.graph)
