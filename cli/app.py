@@ -140,7 +140,10 @@ class CareerkgGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if ctx.meta.get("careerkg.invalid-input"):  # reported already, beside the answers given
+                raise click.exceptions.Exit(1)
+            return result
         except InvalidKnowledgeError as error:
             if _debug(ctx):
                 raise

@@ -106,6 +106,10 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     return ProfileInputs(documents)
 
 
+#: Set in the command's context when an input was found invalid beside what the command answered.
+INVALID_INPUT = "careerkg.invalid-input"
+
+
 def report(outcome: Outcome) -> None:
     """Invalid profiles get no results: their violations go to stderr, one line each, naming the input; and
     statements left out of what may be stored are said to be."""
@@ -117,6 +121,8 @@ def report(outcome: Outcome) -> None:
                 click.echo(violation_line(profile, v, document.name), err=True)
         for line in document.left_out:
             click.echo(f"Error: {line}", err=True)
+            # what a document said that was not a profile's to say makes the input invalid (exit code 1)
+            click.get_current_context().meta[INVALID_INPUT] = True
 
 
 def evaluate_inputs(engine: Engine, inputs: ProfileInputs) -> tuple[Evaluation, Graph]:

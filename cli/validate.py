@@ -48,6 +48,8 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
                 click.echo(violation_line(v.focus, v, name, lead="", whole="(profile)"))
         if validation.conforms and not inputs.unreadable:
             click.echo("All profiles conform.", err=True)
+    for line in validation.knowledge:
+        click.echo(f"Error: {line}", err=True)
     inputs.fail_if_unreadable()
     if not validation.conforms:
         raise click.exceptions.Exit(1)

@@ -64,6 +64,8 @@ class Item:
     document: int = 0
     #: a record that could not be read, reported in its place
     error: str | None = None
+    #: with ``error``: the input was read, but said what it may not (it is invalid, not unreadable)
+    invalid: bool = False
     profile: str | None = None
     facts: Facts | None = None
     others: dict[Term, set[Term]] = field(default_factory=dict)
@@ -95,6 +97,8 @@ def input_items(name: str, stream: ByteStream | None, terms: TermIndex, fmt: str
     profiles = read_profiles(source, terms, None if fmt == "jsonl" else fmt)
     for problem in profiles.problems:
         yield Item(name, error=problem, source=name)
+    if profiles.knowledge is not None:
+        yield Item(name, error=profiles.knowledge, invalid=True, source=name)
     from careerkg.engine import profile_facts  # the engine sits beside this module, in the same layer
 
     facts, others = profile_facts(profiles)
@@ -288,7 +292,8 @@ def evaluate_chunk(
     for position, (kind, index) in enumerate(parsed.order):
         item = items[position]
         if kind == "error":
-            out.records.append(Record(item.source, item.document, item.location, None, "unreadable",
+            what = "invalid" if item.invalid else "unreadable"
+            out.records.append(Record(item.source, item.document, item.location, None, what,
                                       error=parsed.errors[index][1]))  # fmt: skip
             continue
         location, iri, _ = parsed.profiles[index]

@@ -288,7 +288,8 @@ class Engine:
         from careerkg.validation.shacl import combine, validate_profiles
 
         reports = tuple((d.name, validate_profiles(d.graph, self.knowledge)) for d in documents.sets)
-        return Validation(reports, combine([r for _, r in reports]), tuple(documents.unreadable))
+        knowledge = tuple(d.knowledge for d in documents.sets if d.knowledge is not None)
+        return Validation(reports, combine([r for _, r in reports]), tuple(documents.unreadable), knowledge)
 
     def query(
         self,

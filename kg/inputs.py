@@ -183,5 +183,7 @@ def evaluate_documents(engine: Engine, documents: Documents) -> Outcome:
         if malformed:
             left_out.append(f"{document.name}: {malformed} statement(s) naming a malformed IRI were left out "
                             "(not a valid IRI as subject, property, value or datatype)")  # fmt: skip
+        if document.knowledge is not None:
+            left_out.insert(0, document.knowledge)
         outcome.documents.append(DocumentOutcome(document.name, evaluation, kept, tuple(left_out)))
     return outcome

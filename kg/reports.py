@@ -224,11 +224,14 @@ class Validation:
     report: ValidationReport
     #: One line for each input, or record, that could not be read.
     unreadable: tuple[str, ...] = ()
+    #: One line for each input that stated some of careerkg's knowledge (left out: not a profile's to say).
+    knowledge: tuple[str, ...] = ()
 
     @property
     def conforms(self) -> bool:
-        """Whether every profile read conforms to the shapes (see :attr:`unreadable` for what was not read)."""
-        return self.report.conforms
+        """Whether every profile read conforms to the shapes and the inputs said nothing but profiles (see
+        :attr:`unreadable` for what was not read)."""
+        return self.report.conforms and not self.knowledge
 
     @property
     def violations(self) -> tuple[Violation, ...]:
@@ -242,4 +245,8 @@ class Validation:
 
     def to_json(self) -> dict[str, Any]:
         """The object ``careerkg validate --format json`` prints."""
-        return validation_report(self.report)
+        data = validation_report(self.report)
+        if self.knowledge:
+            data["conforms"] = False
+            data["leftOut"] = list(self.knowledge)
+        return data

@@ -104,8 +104,8 @@ ROUTES: dict[str, tuple[str, Callable[[str], str], int, str]] = {
             f"<https://example.org/o> a owl:Ontology ; owl:imports <{url}/onto.ttl> .\n"
             "<https://example.org/ada> ck:currentRole ck:ProductManager ; ck:hasSkill ck:Coding .\n"
         ),
-        0,
-        "",
+        1,  # never followed; and an ontology header is not a profile's to state: left out, and said to be
+        "statement(s) of careerkg's knowledge were left out",
     ),
     "external entity in RDF/XML": (
         "p.rdf",

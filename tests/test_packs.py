@@ -296,3 +296,43 @@ def test_knowledge_check_summarises_a_good_pack_and_lists_every_problem(
     assert [line for line in bad.stderr.splitlines() if not line.startswith(f"Error: {broken}: ")] == []
     missing = run_exe("knowledge", "check", str(tmp_path / "none.ttl"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+ASTRONAUT = """\
+@prefix ck: <https://w3id.org/careerkg#> .
+@prefix ex: <https://example.org/x#> .
+ex:Astronaut a ck:Role .
+ex:Juggling a ck:TechnicalSkill .
+ex:Move a ck:Transition ; ck:fromRole ck:ProductManager ; ck:toRole ex:Astronaut .
+<https://example.org/people/a> a ck:Profile ; ck:currentRole ck:ProductManager ; ck:hasSkill ck:Coding .
+<https://example.org/people/b> a ck:Profile ; ck:currentRole ex:Astronaut ; ck:hasSkill ex:Juggling .
+"""
+
+
+@pytest.mark.parametrize("command", ["eligible", "gaps", "validate"])
+def test_knowledge_comes_only_from_knowledge(run_exe: RunExe, tmp_path: Path, command: str) -> None:
+    """A profile document that declares roles, skills or moves has them reported and left out: they neither
+    make its own profiles valid nor add a move, and the exit code says the input was invalid."""
+    path = tmp_path / "astro.ttl"
+    path.write_text(ASTRONAUT, encoding="utf-8")
+    done = run_exe(command, str(path))
+    assert done.returncode == 1
+    assert "statement(s) of careerkg's knowledge were left out" in done.stderr
+    assert "https://example.org/x#Astronaut a ck:Role" in done.stderr
+    assert "Traceback" not in done.stderr
+    if command == "eligible":  # person a is answered with the article's moves only; person b is invalid
+        assert "https://example.org/people/a" in done.stdout and "Astronaut" not in done.stdout.split("people/b")[0]
+
+
+def test_knowledge_from_a_profile_is_never_stored(run_exe: RunExe, tmp_path: Path) -> None:
+    path = tmp_path / "astro.ttl"
+    path.write_text(ASTRONAUT, encoding="utf-8")
+    store = str(tmp_path / "store")
+    done = run_exe("eligible", "--store", store, str(path))
+    assert done.returncode == 1
+    asked = run_exe("query", "--store", store, "-", input="ASK { <https://example.org/x#Astronaut> ?p ?o }")
+    assert asked.stdout.strip() == "false"
+    with pytest.raises(careerkg.InvalidProfilesError) as info:
+        careerkg.Engine().eligible(path)
+    assert info.value.exit_code == 1
+    assert any("Astronaut a ck:Role" in line for line in info.value.results.left_out)

@@ -39,10 +39,12 @@ from careerkg.io.jsontext import (
 from careerkg.knowledge import bundled
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term, term
-from careerkg.vocab import CK, RDF, bind_prefixes
+from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 __all__ = [
+    "knowledge_statements",
     "local_contexts",
     "parse_rdf",
     "CONTEXT_IRI",
@@ -145,6 +147,9 @@ class ProfileSet:
     problems: list[str] = field(default_factory=list)
     #: The input's name (a path, ``-`` or ``request body``), for messages.
     name: str = ""
+    #: One message for the statements of careerkg's knowledge the input made (left out; see
+    #: :func:`knowledge_statements`), or None.
+    knowledge: str | None = None
 
     def add(self, other: ProfileSet) -> None:
         self.graph += other.graph
@@ -460,7 +465,53 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     # JSON records keep their input order; RDF graphs have none, so their profiles come sorted by IRI.
     position = {iri: index for index, iri in enumerate(ids)}
     found.sort(key=lambda p: (position.get(str(p), len(position)), str(p)))
-    return ProfileSet(graph, found, problems, source.name)
+    said = knowledge_statements(graph, set(found))
+    for triple in said:  # neither used nor stored: careerkg's knowledge comes from knowledge, not from profiles
+        graph.remove(triple)
+    return ProfileSet(graph, found, problems, source.name, _knowledge_message(source.name, said))
+
+
+#: The vocabularies that say what classes and properties are: a profile document has no business with them.
+_KNOWLEDGE_PREDICATES = (str(RDFS), str(OWL), "http://www.w3.org/2004/02/skos/core#")
+
+
+def knowledge_statements(graph: Graph, profiles: set[URIRef | BNode]) -> list[tuple[Node, Node, Node]]:
+    """The statements of a profile document that belong to careerkg's knowledge, not to a profile: anything
+    about a node other than a profile that uses careerkg's vocabulary (a ``ck:`` property, a ``ck:`` class,
+    a subject in careerkg's namespace) or says what a class or property is (RDFS, OWL, SKOS), such as
+    ``ex:Astronaut a ck:Role`` or a transition of the document's own. Sorted, for stable messages."""
+    ck = str(CK)
+    found = []
+    for s, p, o in graph:
+        if s in profiles:
+            continue
+        if (
+            str(s).startswith(ck)
+            or str(p).startswith(ck)
+            or str(p).startswith(_KNOWLEDGE_PREDICATES)
+            or (p == RDF.type and (str(o).startswith(ck) or str(o).startswith(_KNOWLEDGE_PREDICATES)))
+        ):
+            found.append((s, p, o))
+    return sorted(found, key=lambda t: tuple(str(n) for n in t))
+
+
+def _knowledge_message(name: str, said: list[tuple[Node, Node, Node]]) -> str | None:
+    if not said:
+        return None
+
+    def short(node: Node) -> str:
+        text = str(node)
+        if node == RDF.type:
+            return "a"
+        return "ck:" + text[len(str(CK)) :] if text.startswith(str(CK)) else text
+
+    shown = "; ".join(" ".join(short(n) for n in t) for t in said[:3])
+    more = f" (and {len(said) - 3} more)" if len(said) > 3 else ""
+    return (
+        f"{name}: {len(said)} statement(s) of careerkg's knowledge were left out, neither used nor stored: {shown}"
+        f"{more}; roles, skills, requirements and moves come from careerkg's knowledge and knowledge packs, "
+        "never from a profile"
+    )
 
 
 def profile_subjects(graph: Graph) -> list[URIRef | BNode]:

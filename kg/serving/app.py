@@ -205,7 +205,7 @@ class Service:
     def eligible(self, body: bytes, content_type: str | None, explain: bool) -> tuple[int, Any]:
         profiles = self._profiles(body, content_type)
         evaluation = self.engine.evaluate(profiles)
-        return _with_problems(eligible_report(evaluation.assessments, explain), evaluation.invalid, profiles.problems)
+        return _with_problems(eligible_report(evaluation.assessments, explain), evaluation.invalid, profiles)
 
     def gaps(self, body: bytes, content_type: str | None, target: str | None) -> tuple[int, Any]:
         try:
@@ -215,7 +215,7 @@ class Service:
         profiles = self._profiles(body, content_type)
         evaluation = self.engine.evaluate(profiles)
         report = [gaps.to_json() for gaps in gaps_report(evaluation.assessments, self.engine.catalogue, target_iri)]
-        return _with_problems(report, evaluation.invalid, profiles.problems)
+        return _with_problems(report, evaluation.invalid, profiles)
 
     def validate(self, body: bytes, content_type: str | None) -> tuple[int, Any]:
         from careerkg.validation.shacl import validate_profiles
@@ -233,20 +233,26 @@ def _unreadable(problems: list[str]) -> str:
     return f"{len(problems)} record{'s' if len(problems) != 1 else ''} of the body could not be read and were skipped"
 
 
-def _with_problems(results: list[dict[str, Any]], invalid: dict[str, Any], problems: list[str]) -> tuple[int, Any]:
+def _with_problems(results: list[dict[str, Any]], invalid: dict[str, Any], profiles: ProfileSet) -> tuple[int, Any]:
     """200 and the command line's JSON when every profile was read and is valid. Otherwise 400 (records
-    that could not be read) or 422 (profiles that fail the shapes), with ``unreadable`` and ``violations``
-    and, under ``results``, the answers for the good profiles next to them: nothing good is lost."""
-    if not invalid and not problems:
+    that could not be read) or 422 (profiles that fail the shapes, or a body that stated some of careerkg's
+    knowledge, which is left out), with ``unreadable``, ``violations`` and ``leftOut`` and, under ``results``,
+    the answers for the good profiles next to them: nothing good is lost."""
+    problems = profiles.problems
+    if not invalid and not problems and profiles.knowledge is None:
         return 200, results
     violations = [violation_json(v) for vs in invalid.values() for v in vs]
     count = len(invalid)
-    error = f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer"
+    error = f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer" if invalid else ""
+    if profiles.knowledge is not None:
+        error = "; ".join(filter(None, [error, "statements of careerkg's knowledge in the body were left out"]))
     if problems:
-        error = _unreadable(problems) + (f"; {error}" if invalid else "")
+        error = _unreadable(problems) + (f"; {error}" if error else "")
     body: dict[str, Any] = {"error": error}
     if problems:
         body["unreadable"] = problems
+    if profiles.knowledge is not None:
+        body["leftOut"] = [profiles.knowledge]
     body["violations"] = violations
     body["results"] = results
     return (400 if problems else 422), body

@@ -55,6 +55,12 @@ def _invalid(schema: str) -> dict[str, Any]:
                     "properties": {
                         "error": {"type": "string"},
                         "violations": {"type": "array", "items": {"$ref": "#/components/schemas/Violation"}},
+                        "leftOut": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Statements of careerkg's knowledge the body made, left out (a profile "
+                            "may not declare roles, skills, requirements or moves).",
+                        },
                         "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
                     },
                 }
