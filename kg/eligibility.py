@@ -219,6 +219,23 @@ def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, 
     )
 
 
+#: Everything a store holds about moves, their requirements, roles, skills and sources: what is needed to label
+#: and explain answers about knowledge careerkg's own catalogue does not have.
+_KNOWLEDGE_HELD = """
+PREFIX ck: <https://w3id.org/careerkg#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?node ?p ?o }
+WHERE {
+  { ?node a ck:Transition } UNION { ?node a ck:Role } UNION { ?node a ck:Requirement }
+  UNION { ?node a ck:SkillRequirement } UNION { ?node a ck:SkillCategoryRequirement }
+  UNION { ?node a ck:ThresholdRequirement } UNION { ?t a ck:Transition ; <http://purl.org/dc/terms/source> ?node }
+  UNION { ?r ck:requiredSkill ?node } UNION { ?category rdfs:subClassOf ck:Skill . ?node a ?category }
+  UNION { ?node rdfs:subClassOf ck:Skill }
+  ?node ?p ?o .
+}
+"""
+
+
 class SparqlDataset(Protocol):
     """What :func:`assess_in_dataset` needs of a store."""
 
@@ -239,6 +256,11 @@ def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool =
         derived.setdefault(str(row["profile"]), set()).add((str(CK.meetsRequirement), str(row["requirement"])))
     # Facts the store derived are not the profile's own statements: a profile's asserted facts leave them out.
     own = {str(CK.eligibleFor), str(CK.meetsRequirement)}
+    named = {str(o) for facts in (*asserted.values(), *derived.values()) for p, o in facts
+             if p in (_CURRENT_ROLE, _ELIGIBLE, _MEETS)}  # fmt: skip
+    known = {str(n) for n in (*catalogue.roles, *catalogue.requirements)}
+    if named - known:  # the store holds knowledge careerkg's own lacks: its labels and provenance come from there
+        catalogue = catalogue.extended(Catalogue.from_graph(dataset.construct(_KNOWLEDGE_HELD)))
     return tuple(
         assess(profile, {(p, o) for p, o in asserted[profile] if p not in own}, derived[profile], catalogue, gaps)
         for profile in sorted(asserted)

@@ -336,3 +336,25 @@ def test_knowledge_from_a_profile_is_never_stored(run_exe: RunExe, tmp_path: Pat
         careerkg.Engine().eligible(path)
     assert info.value.exit_code == 1
     assert any("Astronaut a ck:Role" in line for line in info.value.results.left_out)
+
+
+def test_a_server_holding_knowledge_careerkg_lacks_is_labelled_and_explained_from_the_server(
+    run_exe: RunExe, pack: Path, tmp_path: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    """The pack and a profile pushed to a SPARQL server; careerkg without the pack asks the server, which
+    decides eligibility, and labels and explains the pack's move from what the server holds."""
+    server = oxigraph_server()
+    person = tmp_path / "olu.json"
+    person.write_text(json.dumps(PERSON), encoding="utf-8")
+    pushed = run_exe("--knowledge", str(pack), "push", "--endpoint", f"{server.base}/store", str(person))
+    assert pushed.returncode == 0, pushed.stderr
+    remote = run_exe("eligible", "--endpoint", f"{server.base}/query", "--explain", "--format", "json")
+    assert remote.returncode == 0, remote.stderr
+    (answer,) = json.loads(remote.stdout)
+    moves = {e["role"]: e for e in answer["eligible"]}
+    move = moves[OPS + "ProductOperationsManager"]
+    assert move["label"] == "product operations manager"
+    assert move["provenance"]["sourceTitle"] == "Example Co. career handbook"
+    assert move["provenance"]["sections"] == ["Operations track"]
+    local = run_exe("--knowledge", str(pack), "eligible", "--explain", "--format", "json", str(person))
+    assert json.loads(local.stdout) == [answer]

@@ -178,6 +178,21 @@ class Catalogue:
             cat.labels[str(node)] = label(node)
         return cat
 
+    def extended(self, other: Catalogue) -> Catalogue:
+        """This catalogue with what only ``other`` knows added (roles, skills, requirements, transitions,
+        labels and source titles; where both know a term, this one's description stands)."""
+        merged = Catalogue(
+            {**other.roles, **self.roles},
+            {**other.skills, **self.skills},
+            {**other.requirements, **self.requirements},
+            {**other.transitions, **self.transitions},
+            labels={**other.labels, **self.labels},
+            source_titles={**other.source_titles, **self.source_titles},
+        )
+        for transition in sorted(merged.transitions.values(), key=lambda t: str(t.iri)):
+            merged.outgoing[transition.from_role].append(transition)
+        return merged
+
     def source_title(self, source: URIRef | None) -> str:
         """The title of a transition's source (empty when it has none)."""
         return self.source_titles.get(str(source), "") if source is not None else ""
