@@ -358,3 +358,18 @@ def test_a_server_holding_knowledge_careerkg_lacks_is_labelled_and_explained_fro
     assert move["provenance"]["sections"] == ["Operations track"]
     local = run_exe("--knowledge", str(pack), "eligible", "--explain", "--format", "json", str(person))
     assert json.loads(local.stdout) == [answer]
+
+
+@pytest.mark.parametrize(
+    "name", ["JuniorEngineer", "ladder:JuniorEngineer", "junior engineer", LADDER + "JuniorEngineer"]
+)
+def test_a_pack_role_is_named_as_careerkg_roles_are(run_exe: RunExe, repo_root: Path, name: str) -> None:
+    pack = str(repo_root / "examples" / "software-ladder.ttl")
+    done = run_exe("--knowledge", pack, "path", name, "ck:ProductManager", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["routes"][0]["labels"] == [
+        "junior engineer",
+        "engineer",
+        "senior engineer",
+        "product manager",
+    ]

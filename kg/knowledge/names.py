@@ -19,11 +19,23 @@ def _key(text: str) -> str:
     return " ".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
 
 
+def _local(iri: URIRef) -> str:
+    """The local name of ``iri``: what follows its namespace (``#`` or the last ``/``)."""
+    text = str(iri)
+    return text.removeprefix(str(CK)) if text.startswith(str(CK)) else text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def _index(graph: Graph, members: set[URIRef]) -> dict[str, URIRef]:
+    """Each name of each term (IRI, CURIE, local name, labels): careerkg's own terms first, so that a knowledge
+    pack's term with the same local name or label as one of careerkg's never hides it."""
     index: dict[str, URIRef] = {}
-    for iri in sorted(members):
-        local = str(iri).removeprefix(str(CK))
-        names = [str(iri), f"ck:{local}", local]
+    prefixes = {str(namespace): prefix for prefix, namespace in graph.namespaces() if prefix}
+    for iri in sorted(members, key=lambda m: (not str(m).startswith(str(CK)), str(m))):
+        local = _local(iri)
+        namespace = str(iri)[: len(str(iri)) - len(local)]
+        names = [str(iri), local]
+        if namespace in prefixes:
+            names.append(f"{prefixes[namespace]}:{local}")
         for prop in (RDFS.label, SKOS.altLabel):
             names += [str(label) for label in graph.objects(iri, prop) if isinstance(label, Literal)]
         for name in names:
@@ -95,7 +107,7 @@ class TermIndex:
     def _require(kind: str, text: str, index: dict[str, URIRef], found: URIRef | None) -> URIRef:
         if found is not None:
             return found
-        local_names = sorted({str(iri).removeprefix(str(CK)) for iri in index.values()})
+        local_names = sorted({_local(iri) for iri in index.values()})
         close = difflib.get_close_matches(text, local_names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else f"; `careerkg {kind}s` lists them"
         raise UnknownTermError(f"unknown {kind} {text!r}{hint}")
