@@ -24,7 +24,6 @@ from careerkg.eligibility import Assessment, assess
 from careerkg.errors import (
     CareerkgError,
     InvalidInputError,
-    InvalidProfilesError,
     QueryFailedError,
     UnreadableInputError,
 )
@@ -33,6 +32,7 @@ from careerkg.knowledge.packs import KnowledgeSet
 from careerkg.model import Facts, Term, facts_to_graph, term
 from careerkg.prepared import Prepared, load_prepared
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
+from careerkg.reports import checked, results_of
 from careerkg.validation.shacl import Violation
 from careerkg.vocab import CK, RDF, bind_prefixes
 from rdflib import Graph, URIRef
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from careerkg.knowledge.names import TermIndex
     from careerkg.reasoning.backends import Backend
     from careerkg.reasoning.closure import Reasoner
-    from careerkg.reports import Answer, GapReport, InvalidProfile, PathReport, Results, Validation
+    from careerkg.reports import Answer, GapReport, PathReport, Results, Validation
     from careerkg.storage import Store
     from careerkg.validation.shacl import Violation
     from rdflib.plugins.sparql.sparql import Query  # rdflib's SPARQL engine is slow to import: only when used
@@ -223,7 +223,7 @@ class Engine:
         plain JSON profile) or a list of dicts. ``errors``: ``"raise"`` (invalid or unreadable profiles raise
         :class:`~careerkg.errors.InvalidProfilesError`, holding these results) or ``"report"``."""
         outcome = self.evaluate_documents(self.read(profiles, input_format))
-        return _checked(_results(outcome, outcome.evaluation.assessments), errors)
+        return checked(results_of(outcome, outcome.evaluation.assessments), errors)
 
     def gaps(
         self, profiles: Profiles, target: str | None = None, *, input_format: str | None = None, errors: str = "raise"
@@ -236,7 +236,7 @@ class Engine:
         target_iri = self.terms.role(target) if target else None
         outcome = self.evaluate_documents(self.read(profiles, input_format))
         reports = gaps_report(outcome.evaluation.assessments, self.catalogue, target_iri)
-        return _checked(_results(outcome, reports), errors)
+        return checked(results_of(outcome, reports), errors)
 
     def path(self, from_role: str | None, to_role: str, profile: Profiles | Assessment | None = None) -> PathReport:
         """The shortest routes (fewest moves) from ``from_role`` to ``to_role``; or, with ``profile`` (and
@@ -314,7 +314,7 @@ class Engine:
         run = self.run_query(sparql, "query", profiles, inferred=inferred, bindings=bindings,
                              time_limit=time_limit, max_results=max_results, input_format=input_format)  # fmt: skip
         if run.outcome is not None:
-            _checked(_results(run.outcome, run.outcome.evaluation.assessments), "raise")
+            checked(results_of(run.outcome, run.outcome.evaluation.assessments), "raise")
         result = run.result
         if result.type in {"CONSTRUCT", "DESCRIBE"}:
             assert result.graph is not None
@@ -511,40 +511,6 @@ class _LineStream:
             line = record.encode("utf-8") if isinstance(record, str) else record
             line = line.replace(b"\n", b" ").replace(b"\r", b" ")  # one record is one line, whatever it holds
         return line + b"\n"
-
-
-def _results(outcome: Outcome, answers: Iterable[T]) -> Results[T]:
-    from careerkg.reports import InvalidProfile, Results
-
-    invalid = tuple(
-        InvalidProfile(profile, document.name, violations)
-        for document in outcome.documents
-        for profile, violations in document.evaluation.invalid.items()
-    )
-    left_out = tuple(line for document in outcome.documents for line in document.left_out)
-    return Results(tuple(answers), invalid, tuple(outcome.unreadable), left_out, outcome.evaluation.derived)
-
-
-def _checked(results: Results[T], errors: str) -> Results[T]:
-    if errors not in {"raise", "report"}:
-        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
-    if errors == "report" or results.ok:
-        return results
-    parts = []
-    if results.unreadable:
-        count = len(results.unreadable)
-        parts.append(f"{count} input{'s' if count != 1 else ''} or record{'s' if count != 1 else ''} could not be read")
-    if results.invalid:
-        count = len(results.invalid)
-        parts.append(f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer")
-    first = results.unreadable[0] if results.unreadable else _first_violation(results.invalid[0])
-    message = f"{'; '.join(parts)} (first: {first}); the error's .results holds every answer and problem"
-    raise InvalidProfilesError(message, results, unreadable=bool(results.unreadable))
-
-
-def _first_violation(invalid: InvalidProfile) -> str:
-    v = invalid.violations[0] if invalid.violations else None
-    return f"{invalid.profile} ({invalid.input}): {v.message if v else 'invalid'}"
 
 
 def _first_line(error: Exception) -> str:

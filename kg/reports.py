@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from careerkg.eligibility import Assessment, Move
+from careerkg.errors import InvalidProfilesError
 from careerkg.knowledge.catalogue import Catalogue
 from careerkg.validation.shacl import ValidationReport, Violation
 from rdflib import Graph, URIRef
 
 if TYPE_CHECKING:
+    from careerkg.inputs import Outcome
     from careerkg.paths import Route
 
 __all__ = [
@@ -27,9 +29,11 @@ __all__ = [
     "PathReport",
     "Results",
     "Validation",
+    "checked",
     "eligible_report",
     "gap_moves",
     "gaps_report",
+    "results_of",
     "validation_report",
     "violation_json",
 ]
@@ -250,3 +254,38 @@ class Validation:
             data["conforms"] = False
             data["leftOut"] = list(self.knowledge)
         return data
+
+
+def results_of(outcome: Outcome, answers: Iterable[T]) -> Results[T]:
+    """``answers`` with everything the evaluation of the inputs found besides them."""
+    invalid = tuple(
+        InvalidProfile(profile, document.name, violations)
+        for document in outcome.documents
+        for profile, violations in document.evaluation.invalid.items()
+    )
+    left_out = tuple(line for document in outcome.documents for line in document.left_out)
+    return Results(tuple(answers), invalid, tuple(outcome.unreadable), left_out, outcome.evaluation.derived)
+
+
+def checked(results: Results[T], errors: str) -> Results[T]:
+    """``results``, when every profile was answered or ``errors`` is ``"report"``; otherwise (``"raise"``)
+    :class:`~careerkg.errors.InvalidProfilesError`, holding them, with a one-line summary."""
+    if errors not in {"raise", "report"}:
+        raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    if errors == "report" or results.ok:
+        return results
+    parts = []
+    if results.unreadable:
+        count = len(results.unreadable)
+        parts.append(f"{count} input{'s' if count != 1 else ''} or record{'s' if count != 1 else ''} could not be read")
+    if results.invalid:
+        count = len(results.invalid)
+        parts.append(f"{count} profile{'s' if count != 1 else ''} failed validation and got no answer")
+    first = results.unreadable[0] if results.unreadable else _first_violation(results.invalid[0])
+    message = f"{'; '.join(parts)} (first: {first}); the error's .results holds every answer and problem"
+    raise InvalidProfilesError(message, results, unreadable=bool(results.unreadable))
+
+
+def _first_violation(invalid: InvalidProfile) -> str:
+    v = invalid.violations[0] if invalid.violations else None
+    return f"{invalid.profile} ({invalid.input}): {v.message if v else 'invalid'}"

@@ -97,14 +97,13 @@ class Store:
         """With ``profiles``: evaluate them, keep the valid ones, and answer them (as
         :meth:`careerkg.Engine.eligible`). Without: answer every profile the store holds, by careerkg's portable
         eligibility queries run inside it (sorted by IRI; the open moves only, the answers' ``gaps`` are empty)."""
-        from careerkg.engine import _checked, _results
-        from careerkg.reports import Results
+        from careerkg.reports import Results, checked, results_of
 
         if profiles is None:
             self.fill()
             return Results(assess_in_dataset(self._open, self.engine.catalogue))
         outcome = self.add(profiles, input_format=input_format)
-        return _checked(_results(outcome, outcome.evaluation.assessments), errors)
+        return checked(results_of(outcome, outcome.evaluation.assessments), errors)
 
     def counts(self) -> dict[str, int]:
         """How many triples, and how many profiles, the store holds."""
