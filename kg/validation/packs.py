@@ -10,17 +10,21 @@ vocabulary and the article's knowledge are not a pack's to change), and every IR
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from careerkg.io.iris import malformed_statements
 from careerkg.knowledge.packs import KnowledgeSet, Pack
 from careerkg.model import term
-from careerkg.validation.shacl import validate_knowledge
+from careerkg.validation.compiled import UnsupportedShapes
+from careerkg.validation.knowledge import check_knowledge
+from careerkg.validation.shacl import Violation, validate_knowledge
 from careerkg.vocab import CK
 from rdflib import Graph, URIRef
 
 __all__ = ["check_packs"]
 
+log = logging.getLogger("careerkg")
 _CK = str(CK)
 
 
@@ -45,7 +49,7 @@ def check_packs(knowledge: KnowledgeSet, merged: Graph | None = None) -> list[st
         return problems
     owner = _owners(knowledge.packs)
     by_pack: dict[str, list[str]] = {pack.path: [] for pack in knowledge.packs}
-    for violation in validate_knowledge(graph).violations:
+    for violation in _violations(graph):
         path = owner.get(violation.focus)
         if path is None:  # about the article's knowledge, which is valid alone: a pack's statement caused it
             continue
@@ -55,6 +59,16 @@ def check_packs(knowledge: KnowledgeSet, merged: Graph | None = None) -> list[st
     for pack in knowledge.packs:
         problems += sorted(set(by_pack[pack.path]))
     return problems
+
+
+def _violations(graph: Graph) -> Sequence[Violation]:
+    """The knowledge shapes' violations: by the compiled validator (seconds at ESCO size, where pySHACL takes many
+    minutes), or by pySHACL when the shapes use something the compiled one does not implement."""
+    try:
+        return check_knowledge(graph)
+    except UnsupportedShapes as reason:
+        log.debug("compiled knowledge validator unavailable, pySHACL is used: %s", reason)
+        return validate_knowledge(graph).violations
 
 
 def _owners(packs: Sequence[Pack]) -> dict[str, str]:
