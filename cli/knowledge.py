@@ -125,7 +125,9 @@ def check(packs: tuple[str, ...], packs_only: bool, fmt: str) -> None:
     read, unreadable = [], []
     for path in packs:
         try:
-            read.append(read_pack(path))
+            pack = read_pack(path)
+            pack.graph  # noqa: B018 - parsed now: a pack that cannot be is reported as unreadable
+            read.append(pack)
         except UnreadableInputError as error:
             unreadable.append(str(error))
     for line in unreadable:

@@ -123,7 +123,7 @@ def serve(
             "version": __version__,
             "reasoner": engine.reasoner_name,
             "articleKnowledge": engine.knowledge_set.bundled,
-            "knowledgePacks": [pack.to_json() for pack in engine.packs],
+            "knowledgePacks": engine.pack_descriptions,
             **store.counts(),
             "profilesLoadedNow": loaded,
             "timeLimitSeconds": time_limit,

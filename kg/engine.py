@@ -30,7 +30,7 @@ from careerkg.errors import (
 from careerkg.io.iris import WELL_FORMED_IRIS, malformed_statements
 from careerkg.knowledge.packs import KnowledgeSet
 from careerkg.model import Facts, Term, facts_to_graph, term
-from careerkg.prepared import Prepared, load_prepared
+from careerkg.prepared import Prepared, is_cached, load_prepared
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 from careerkg.reports import checked, results_of
 from careerkg.validation.shacl import Violation
@@ -135,6 +135,9 @@ class Engine:
         self.knowledge_set = KnowledgeSet(self.packs, bundled=not packs_only)
         #: The language of labels and definitions in answers (English where the knowledge has none in it).
         self.lang = lang
+        if self.packs and not is_cached(self.knowledge_set, lang):
+            for pack in self.packs:
+                pack.graph  # noqa: B018 - a pack that cannot be parsed is refused now, not at its first use
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its settings (the packs with their bytes): another process rebuilds it, and loads the
@@ -153,6 +156,13 @@ class Engine:
         careerkg's files and the packs' bytes). Packs are checked when it is first built:
         :class:`~careerkg.errors.InvalidKnowledgeError` lists every problem."""
         return load_prepared(self.knowledge_set, self.lang)
+
+    @property
+    def pack_descriptions(self) -> list[dict[str, str | None]]:
+        """Each knowledge pack loaded: its ``path``, ``title``, ``version`` and ``sha256`` (from the prepared
+        knowledge: a cached pack is not parsed again to describe it)."""
+        headers = self.prepared.pack_headers
+        return [{"path": pack.path, **headers.get(pack.sha256, {}), "sha256": pack.sha256} for pack in self.packs]
 
     @cached_property
     def knowledge(self) -> Graph:
@@ -191,7 +201,7 @@ class Engine:
                 "the compiled reasoner does not support this knowledge (%s); owlrl is used", prepared.uncompiled
             )
         if name == "compiled" and prepared.ontology is not None:
-            return CompiledBackend(prepared.ontology, prepared.axioms_ntriples, list(prepared.rules))
+            return CompiledBackend(prepared.ontology, prepared.rule_inputs, list(prepared.rules))
         axioms = self.reasoner.axioms
         if name == "reasonable":
             return ReasonableBackend(axioms, list(prepared.rules))

@@ -16,15 +16,17 @@ reads a cache built by other code.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from careerkg.knowledge import bundled
 from careerkg.knowledge.catalogue import Catalogue
@@ -35,7 +37,7 @@ if TYPE_CHECKING:  # imported where they are built or used: answers from a store
     from careerkg.reasoning.compiled import CompiledOntology
     from careerkg.validation.compiled import CompiledShapes
 
-__all__ = ["Prepared", "cache_dir", "load_prepared", "prepare", "prepared_key", "source_key"]
+__all__ = ["Prepared", "cache_dir", "is_cached", "load_prepared", "prepare", "prepared_key", "source_key"]
 
 log = logging.getLogger("careerkg")
 
@@ -52,26 +54,41 @@ class Prepared:
     #: The compiled ontology and shapes, pickled (None: not compilable, see :attr:`ontology`, :attr:`shapes`).
     ontology_pickle: bytes | None
     shapes_pickle: bytes | None
-    #: Logical axioms and generated requirement axioms, as N-Triples: what the SPARQL rules run over.
-    axioms_ntriples: str
+    #: What the SPARQL rules read from the knowledge (its statements about requirements), as N-Triples.
+    rule_inputs: str
     rules: tuple[str, ...]
     #: Why the compiled reasoner cannot be used for this knowledge (None when it can).
     uncompiled: str | None = None
+    #: Each pack's ontology header (``title``, ``version``), by the SHA-256 of its bytes.
+    pack_headers: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
 
     @cached_property
     def ontology(self) -> CompiledOntology | None:
         """The compiled OWL 2 RL tables; None when the knowledge uses constructs they do not implement."""
-        return pickle.loads(self.ontology_pickle) if self.ontology_pickle is not None else None
+        return _unpickled(self.ontology_pickle) if self.ontology_pickle is not None else None
 
     @cached_property
     def shapes(self) -> CompiledShapes | None:
         """The compiled profile shapes; None when they use features the compiled validator does not implement
         (pySHACL validates then)."""
-        return pickle.loads(self.shapes_pickle) if self.shapes_pickle is not None else None
+        return _unpickled(self.shapes_pickle) if self.shapes_pickle is not None else None
 
     def __getstate__(self) -> dict[str, object]:
         # the unpickled tables stay out of the cache file: they are in it, pickled, already
         return {k: v for k, v in self.__dict__.items() if k not in {"ontology", "shapes"}}
+
+
+def _unpickled(data: bytes) -> Any:
+    """``pickle.loads(data)`` with the cyclic garbage collector paused: unpickling a large knowledge base
+    creates a million objects, none of them garbage, and each collection the allocations trigger would walk
+    them all again (ten times slower at ESCO's size)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def source_key() -> str:
@@ -101,7 +118,7 @@ def prepare(key: str | None = None, knowledge: KnowledgeSet | None = None, lang:
     problem."""
     from careerkg.errors import InvalidKnowledgeError
     from careerkg.reasoning.closure import Reasoner
-    from careerkg.reasoning.compiled import UnsupportedOntology, compile_ontology
+    from careerkg.reasoning.compiled import UnsupportedOntology, compile_knowledge
     from careerkg.validation.compiled import UnsupportedShapes, compile_shapes
     from careerkg.validation.packs import check_packs
     from rdflib import Graph
@@ -114,7 +131,7 @@ def prepare(key: str | None = None, knowledge: KnowledgeSet | None = None, lang:
             raise InvalidKnowledgeError(problems)
     reasoner = Reasoner(graph)
     try:
-        ontology: CompiledOntology | None = compile_ontology(reasoner.axioms)
+        ontology: CompiledOntology | None = compile_knowledge(graph)
     except UnsupportedOntology as reason:
         uncompiled: str | None = str(reason)
         ontology = None
@@ -132,9 +149,10 @@ def prepare(key: str | None = None, knowledge: KnowledgeSet | None = None, lang:
         TermIndex.from_graph(graph),
         pickle.dumps(ontology, protocol=pickle.HIGHEST_PROTOCOL) if ontology is not None else None,
         pickle.dumps(shapes, protocol=pickle.HIGHEST_PROTOCOL) if shapes is not None else None,
-        reasoner.axioms.serialize(format="nt"),
+        reasoner.rule_inputs.serialize(format="nt"),
         tuple(reasoner.rules),
         uncompiled,
+        {pack.sha256: {"title": pack.title, "version": pack.version} for pack in known.packs},
     )
 
 
@@ -144,6 +162,12 @@ def cache_dir() -> Path | None:
         return None if configured.strip().lower() in {"", "off", "0", "no"} else Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "careerkg"
+
+
+def is_cached(knowledge: KnowledgeSet, lang: str = "en") -> bool:
+    """Whether the cache holds the prepared form of ``knowledge`` (so its packs need not be parsed)."""
+    folder = cache_dir()
+    return folder is not None and (folder / f"prepared-{prepared_key(knowledge, lang)}.pickle").is_file()
 
 
 def prepared_key(knowledge: KnowledgeSet, lang: str = "en") -> str:
@@ -163,8 +187,7 @@ def load_prepared(knowledge: KnowledgeSet | None = None, lang: str = "en") -> Pr
     path = folder / f"prepared-{key}.pickle" if folder else None
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as handle:
-                value = pickle.load(handle)
+            value = _unpickled(path.read_bytes())
             if isinstance(value, Prepared) and value.key == key:
                 return value
         except Exception as error:  # a damaged cache file is rebuilt, never trusted

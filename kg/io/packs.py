@@ -71,7 +71,9 @@ def _header_value(graph: Graph, predicate: Any) -> str | None:
 
 def read_pack(path: str | os.PathLike[str]) -> PackFile:
     """Read the pack at ``path``; its format comes from its suffix (``.ttl``, ``.nt``, ``.rdf``/``.owl``/``.xml``,
-    ``.jsonld``). :class:`UnreadableInputError` (naming the file) if it cannot be read or parsed."""
+    ``.jsonld``). :class:`UnreadableInputError` (naming the file) if it cannot be read; its statements are parsed
+    when first used (:attr:`PackFile.graph` raises the same error if they cannot be), so that a pack whose
+    prepared knowledge is cached is never parsed."""
     name = str(path)
     known = format_of_suffix(Path(name).suffix.lower())
     if known is None or known.name not in PACK_FORMATS and known.name != "json":
@@ -83,9 +85,7 @@ def read_pack(path: str | os.PathLike[str]) -> PackFile:
         data = Path(name).read_bytes()
     except OSError as error:
         raise UnreadableInputError(f"{name}: cannot read: {error.strerror or error}") from error
-    pack = PackFile(name, hashlib.sha256(data).hexdigest(), fmt, data)
-    pack.graph  # noqa: B018 - a pack that cannot be parsed is refused now, not at its first use
-    return pack
+    return PackFile(name, hashlib.sha256(data).hexdigest(), fmt, data)
 
 
 def _parse(data: bytes, fmt: str, name: str) -> Graph:

@@ -130,9 +130,13 @@ class Catalogue:
         """The catalogue of ``graph``, its labels and definitions in language ``lang`` where the graph has them
         (else in English)."""
         cat = cls()
+        labels: dict[URIRef, str] = {}
 
         def label(node: URIRef) -> str:
-            return _label(graph, node, lang)
+            found = labels.get(node)
+            if found is None:
+                found = labels[node] = _label(graph, node, lang)
+            return found
 
         for role in sorted(r for r in graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)):
             cat.roles[role] = Role(role, label(role), _text(graph, role, SKOS.definition, lang),

@@ -39,6 +39,14 @@ class Pack(Protocol):
     def graph(self) -> Graph:
         """Its statements."""
 
+    @property
+    def title(self) -> str | None:
+        """The title of its ontology header, if it has one."""
+
+    @property
+    def version(self) -> str | None:
+        """The version of its ontology header, if it has one."""
+
 
 @dataclass(frozen=True)
 class KnowledgeSet:

@@ -41,11 +41,11 @@ class CompiledBackend:
 
     name = "compiled"
 
-    def __init__(self, ontology: CompiledOntology, axioms_ntriples: str, rules: list[str]) -> None:
+    def __init__(self, ontology: CompiledOntology, rule_inputs: str, rules: list[str]) -> None:
         from careerkg.reasoning.rules import OxigraphRules
 
         self.ontology = ontology
-        self.rules = OxigraphRules(axioms_ntriples, rules)
+        self.rules = OxigraphRules(rule_inputs, rules)
 
     def infer(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
         state = {subject: set(facts) for subject, facts in profiles.items()}

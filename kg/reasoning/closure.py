@@ -17,26 +17,29 @@ from careerkg.model import Facts, term
 from careerkg.reasoning.owl import owl_rl_closure
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
 from rdflib import BNode, Graph
+from rdflib.term import Node
 
-__all__ = ["Reasoner", "logical_axioms"]
+__all__ = ["Reasoner", "annotation_predicates", "logical_axioms"]
 
 #: Namespaces of the built-in vocabularies, about which the closure derives only tautologies.
 _BUILTIN = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#",
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2001/XMLSchema#")  # fmt: skip
 
 
-def logical_axioms(knowledge: Graph) -> Graph:
-    """``knowledge`` without its annotations (anything said with an annotation property, or rdfs:label,
-    comment, seeAlso and isDefinedBy), keeping what a reasoner needs."""
-    annotation = set(knowledge.subjects(RDF.type, OWL.AnnotationProperty))
+def annotation_predicates(knowledge: Graph) -> set[Node]:
+    """The predicates whose statements a reasoner never needs: the annotation properties ``knowledge`` declares,
+    and rdfs:label, comment, seeAlso and isDefinedBy (but not the annotation properties the requirement data
+    uses: the SPARQL rules and the requirement axioms read them)."""
+    annotation: set[Node] = set(knowledge.subjects(RDF.type, OWL.AnnotationProperty))
     annotation |= {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+    return annotation - {CK.thresholdProperty, CK.requiredSkillCategory}
+
+
+def logical_axioms(knowledge: Graph) -> Graph:
+    """``knowledge`` without its annotations (:func:`annotation_predicates`), keeping what a reasoner needs."""
+    annotation = annotation_predicates(knowledge)
     keep = Graph()
-    for triple in knowledge:
-        if triple[1] not in annotation:
-            keep.add(triple)
-    # the annotation properties the requirement data uses stay: the SPARQL rules read them
-    keep += knowledge.triples((None, CK.thresholdProperty, None))
-    keep += knowledge.triples((None, CK.requiredSkillCategory, None))
+    keep.addN((s, p, o, keep) for s, p, o in knowledge if p not in annotation)
     return keep
 
 
@@ -53,6 +56,20 @@ class Reasoner:
         axioms = logical_axioms(self.knowledge)
         axioms += requirement_axioms(self.knowledge)
         return axioms
+
+    @cached_property
+    def rule_inputs(self) -> Graph:
+        """What the SPARQL rules read from the knowledge: the logical statements about requirements (a rule
+        matches a profile's values against the requirement data; it never needs roles, skills or moves)."""
+        knowledge = self.knowledge
+        annotation = annotation_predicates(knowledge)
+        kinds = set(knowledge.transitive_subjects(RDFS.subClassOf, CK.Requirement))
+        requirements = {r for kind in kinds for r in knowledge.subjects(RDF.type, kind)}
+        inputs = Graph()
+        for requirement in requirements:
+            inputs.addN((s, p, o, inputs) for s, p, o in knowledge.triples((requirement, None, None))
+                        if p not in annotation)  # fmt: skip
+        return inputs
 
     @cached_property
     def rules(self) -> list[str]:

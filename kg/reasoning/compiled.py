@@ -27,17 +27,21 @@ this reasoner, owlrl and ``reasonable`` derive the same ``ck:eligibleFor`` and `
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from careerkg.model import Facts, Term, term
 from careerkg.reasoning.owl import owl_rl_closure
-from careerkg.vocab import OWL, RDF, RDFS
+from careerkg.vocab import CK, OWL, RDF, RDFS
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-__all__ = ["CompiledOntology", "UnsupportedOntology", "compile_ontology"]
+__all__ = ["CompiledOntology", "UnsupportedOntology", "compile_knowledge", "compile_ontology"]
+
+log = logging.getLogger("careerkg")
 
 _TYPE = str(RDF.type)
 _THING = str(OWL.Thing)
@@ -199,12 +203,17 @@ def _list(graph: Graph, head: Node | None) -> list[Node]:
 
 
 def compile_ontology(axioms: Graph) -> CompiledOntology:
-    """Close ``axioms`` (logical axioms and generated requirement axioms) with owlrl and compile the result."""
+    """Close ``axioms`` (logical axioms and generated requirement axioms) with owlrl and compile the result:
+    the reference :func:`compile_knowledge` is checked against."""
     _check_supported(axioms)
     closed = Graph()
     closed += axioms
     owl_rl_closure(closed)
+    return _tables(closed)
 
+
+def _tables(closed: Graph) -> CompiledOntology:
+    """The rule tables of an ontology already closed under OWL 2 RL."""
     compiled = CompiledOntology()
     sup: dict[Term, set[Term]] = defaultdict(set)
     for sub, parent in closed.subject_objects(RDFS.subClassOf):
@@ -251,4 +260,220 @@ def compile_ontology(axioms: Graph) -> CompiledOntology:
         if not isinstance(individual, BNode):
             types[term(individual)].add(term(cls))
     compiled.individual_types = {k: frozenset(v) for k, v in types.items()}
+    return compiled
+
+
+# -- the fast path: the schema closed by owlrl, the requirement data compiled straight into the tables ------
+
+#: Statements that make their subject (and, where marked, their object) a class or a property: what belongs
+#: to the schema, which owlrl closes, rather than to the individuals, which the compiled rules type.
+_SCHEMA_PREDICATES = {
+    RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, OWL.complementOf, OWL.unionOf, OWL.intersectionOf,
+    RDFS.subPropertyOf, OWL.equivalentProperty, OWL.propertyDisjointWith, RDFS.domain, RDFS.range,
+    OWL.onProperty, OWL.hasValue, OWL.someValuesFrom, OWL.disjointUnionOf,
+}  # fmt: skip
+_SCHEMA_TYPES = {
+    OWL.Class, RDFS.Class, OWL.Restriction, RDFS.Datatype, OWL.Ontology, RDF.Property, OWL.ObjectProperty,
+    OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.OntologyProperty, OWL.AllDisjointClasses,
+}  # fmt: skip
+_SCHEMA_OBJECTS = {
+    RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, OWL.complementOf, RDFS.subPropertyOf,
+    OWL.equivalentProperty, RDFS.domain, RDFS.range, OWL.someValuesFrom, OWL.onProperty,
+}  # fmt: skip
+
+
+def _schema_nodes(logical: Iterable[tuple[Node, Node, Node]]) -> set[Node]:
+    """The classes, properties and ontology headers of ``logical`` (every other IRI subject is an individual)."""
+    schema: set[Node] = set()
+    for s, p, o in logical:
+        schema.add(p)
+        if p in _SCHEMA_PREDICATES or isinstance(s, BNode):
+            schema.add(s)
+            if p in _SCHEMA_OBJECTS:
+                schema.add(o)
+        elif p == RDF.type:
+            schema.add(o)
+            if o in _SCHEMA_TYPES:
+                schema.add(s)
+    return schema
+
+
+class _Synthetic:
+    """The anonymous classes of the requirement axioms (see :mod:`careerkg.knowledge.axioms`), one per
+    distinct expression, added to the tables directly: owlrl would otherwise relate every occurrence of an
+    expression to every other, which grows with the square of the knowledge."""
+
+    def __init__(self, compiled: CompiledOntology) -> None:
+        self.compiled = compiled
+        self.edges: dict[Term, set[Term]] = defaultdict(set)
+        self.hv_in: dict[tuple[Term, Term], list[Term]] = defaultdict(list)
+        self.hv_out: dict[Term, tuple[Term, Term]] = {}
+        self.svf: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
+        self.inter: dict[Term, list[tuple[Term, frozenset[Term]]]] = defaultdict(list)
+
+    @staticmethod
+    def _name(*parts: object) -> str:
+        return "_:ckc" + hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:20]
+
+    def has_value(self, prop: Term, value: Term) -> Term:
+        cls = self._name("hasValue", prop, value)
+        if cls not in self.hv_out:
+            self.hv_out[cls] = (prop, value)
+            self.hv_in[(prop, value)].append(cls)
+            self.edges[cls].add(cls)
+        return cls
+
+    def some_values(self, prop: Term, filler: Term) -> Term:
+        cls = self._name("someValuesFrom", prop, filler)
+        if cls not in self.edges:
+            self.svf[prop].append((cls, filler))
+            self.edges[cls].add(cls)
+        return cls
+
+    def intersection(self, members: list[Term], name: Term) -> Term:
+        if len(members) == 1:
+            return members[0]
+        cls = self._name("intersectionOf", name)
+        operands = frozenset(members)
+        for member in operands:
+            self.inter[member].append((cls, operands))
+        self.edges[cls].add(cls)
+        return cls
+
+    def subclass(self, sub: Term, sup: Term) -> None:
+        self.edges[sub].add(sup)
+
+    def merge(self) -> None:
+        """Add the expressions to the compiled tables, their superclasses closed transitively."""
+        compiled = self.compiled
+        thing = _THING
+        for cls in self.edges:
+            seen, stack = {cls}, [cls]
+            while stack:
+                for parent in self.edges.get(stack.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            closed: set[Term] = {thing}
+            for found in seen:
+                closed |= compiled.superclasses.get(found, frozenset((found,)))
+            compiled.superclasses[cls] = frozenset(closed)
+        for key, classes in self.hv_in.items():
+            compiled.has_value_in[key] = compiled.has_value_in.get(key, ()) + tuple(classes)
+        for cls, fact in self.hv_out.items():
+            compiled.has_value_out[cls] = compiled.has_value_out.get(cls, ()) + (fact,)
+        for prop, pairs in self.svf.items():
+            compiled.some_values[prop] = compiled.some_values.get(prop, ()) + tuple(pairs)
+        for member, operands in self.inter.items():
+            compiled.intersections[member] = compiled.intersections.get(member, ()) + tuple(operands)
+
+
+def _requirement_tables(compiled: CompiledOntology, knowledge: Graph) -> None:
+    """The requirement axioms of ``knowledge``, as :func:`careerkg.knowledge.axioms.requirement_axioms` states
+    them, compiled into the tables."""
+    has_skill, meets, current, eligible = (str(CK.hasSkill), str(CK.meetsRequirement), str(CK.currentRole),
+                                           str(CK.eligibleFor))  # fmt: skip
+    out = _Synthetic(compiled)
+    for requirement, skill in knowledge.subject_objects(CK.requiredSkill):
+        out.subclass(out.has_value(has_skill, term(skill)), out.has_value(meets, term(requirement)))
+    for requirement, category in knowledge.subject_objects(CK.requiredSkillCategory):
+        out.subclass(out.some_values(has_skill, term(category)), out.has_value(meets, term(requirement)))
+
+    def by_subject(predicate: URIRef) -> dict[Node, list[Node]]:
+        table: dict[Node, list[Node]] = defaultdict(list)
+        for s, o in knowledge.subject_objects(predicate):
+            table[s].append(o)
+        return table
+
+    from_roles, to_roles = by_subject(CK.fromRole), by_subject(CK.toRole)
+    essentials = by_subject(CK.essentialRequirement)
+    for transition in set(knowledge.subjects(RDF.type, CK.Transition)):
+        if len(from_roles[transition]) != 1 or len(to_roles[transition]) != 1:
+            continue  # malformed; the knowledge shapes report it
+        conditions = [out.has_value(current, term(from_roles[transition][0]))]
+        conditions += [out.has_value(meets, term(r)) for r in essentials[transition]]
+        out.subclass(
+            out.intersection(conditions, term(transition)), out.has_value(eligible, term(to_roles[transition][0]))
+        )
+    out.merge()
+
+
+def _individual_types(compiled: CompiledOntology, data: Iterable[tuple[Node, Node, Node]]) -> None:
+    """Type every individual of ``data`` with the compiled rules themselves (each individual's own statements,
+    and the ranges of the statements that point at it): the individuals' part of the OWL 2 RL closure, without
+    a pass of owlrl over all of them. An individual is typed again while what its types depend on changes: the
+    ranges pointing at it, or the types of what it points at through a someValuesFrom property."""
+    outgoing: dict[Term, Facts] = defaultdict(set)
+    for s, predicate, value in data:
+        outgoing[term(s)].add((str(predicate), term(value)))
+    schema_types = dict(compiled.individual_types)
+    incoming: dict[Term, set[Term]] = defaultdict(set)
+    dependents: dict[Term, set[Term]] = defaultdict(set)
+
+    def point(subject: Term, p: Term, o: Term) -> bool:
+        """Note ``subject p o``; True when it gives ``o`` a type it did not have."""
+        if not isinstance(o, str) or p == _TYPE:
+            return False
+        properties = (p, *compiled.superproperties.get(p, ()))
+        if any(q in compiled.some_values for q in properties):
+            dependents[o].add(subject)
+        before = len(incoming[o])
+        for q in properties:
+            incoming[o] |= compiled.ranges.get(q, frozenset())
+        return len(incoming[o]) != before
+
+    for subject, said in outgoing.items():
+        for p, o in said:
+            point(subject, p, o)
+    types = dict(schema_types)
+    pending: set[Term] = set(outgoing) | set(incoming)
+    while pending:
+        compiled.individual_types = types
+        compiled._fact_types = {}
+        changed: set[Term] = set()
+        grown: set[Term] = set()
+        for individual in pending:
+            facts = outgoing.get(individual, set()) | {(_TYPE, cls) for cls in incoming.get(individual, ())}
+            known, found = compiled.close(facts)
+            for p, o in known - facts:
+                if point(individual, p, o):
+                    grown.add(o)
+            now = frozenset(found | schema_types.get(individual, frozenset()))
+            if now != types.get(individual):
+                types[individual] = now
+                changed.add(individual)
+        # types only grow, and there are finitely many: this ends
+        pending = grown | {dependent for done in changed for dependent in dependents.get(done, ())}
+    compiled.individual_types = types
+    compiled._fact_types = {}
+
+
+def compile_knowledge(knowledge: Graph) -> CompiledOntology:
+    """The compiled tables for ``knowledge``, fast at any size: owlrl
+    closes only the schema (classes and properties); the individuals are typed by the compiled rules and the
+    requirement axioms go straight into the tables. It derives what :func:`compile_ontology` over the logical
+    and generated requirement axioms derives (the parity tests check it); knowledge whose individuals point
+    at anonymous nodes is compiled by that reference instead."""
+    from careerkg.knowledge.axioms import requirement_axioms
+    from careerkg.reasoning.closure import annotation_predicates, logical_axioms
+
+    _check_supported(knowledge)
+    annotation = annotation_predicates(knowledge)
+    logical = [triple for triple in knowledge if triple[1] not in annotation]
+    schema_nodes = _schema_nodes(logical)
+    schema, data = Graph(), []
+    for triple in logical:
+        if triple[0] in schema_nodes:
+            schema.add(triple)
+        elif isinstance(triple[2], BNode):
+            log.debug("compiling by the full owlrl closure: %s points at an anonymous node", triple[0])
+            axioms = logical_axioms(knowledge)
+            axioms += requirement_axioms(knowledge)
+            return compile_ontology(axioms)
+        else:
+            data.append(triple)
+    owl_rl_closure(schema)
+    compiled = _tables(schema)
+    _requirement_tables(compiled, knowledge)
+    _individual_types(compiled, data)
     return compiled

@@ -2,8 +2,9 @@
 
 The rules in ``careerkg.rules`` are standard SPARQL 1.1 CONSTRUCT queries. The reference path runs them with
 rdflib (:mod:`careerkg.reasoning.closure`); this one runs them with pyoxigraph, whose Rust engine evaluates a rule
-over ten thousand profiles in milliseconds. Each batch runs in a fresh store holding the logical axioms
-and the batch's facts.
+over ten thousand profiles in milliseconds. Each batch runs in a fresh store holding what the rules read from
+the knowledge (its statements about requirements, :attr:`careerkg.reasoning.closure.Reasoner.rule_inputs`) and
+the batch's facts.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ class OxigraphRules:
 
     Each batch gets a fresh in-memory store: Oxigraph never forgets a term it has seen (its string
     dictionary only grows), so one long-lived store would grow with every profile of a million-line input.
-    The axioms are parsed once and re-inserted as quads, which takes a few milliseconds per batch.
+    The rule inputs are parsed once and re-inserted as quads, which takes a few milliseconds per batch.
     """
 
-    def __init__(self, axioms_ntriples: str, rules: list[str]) -> None:
+    def __init__(self, rule_inputs: str, rules: list[str]) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
-        self._axioms = list(ox.parse(axioms_ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        self._axioms = list(ox.parse(rule_inputs.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
         self.rules = rules
 
     def apply(self, profiles: Mapping[str, Facts]) -> dict[str, Facts]:
