@@ -358,6 +358,12 @@ def test_a_server_holding_knowledge_careerkg_lacks_is_labelled_and_explained_fro
     assert move["provenance"]["sections"] == ["Operations track"]
     local = run_exe("--knowledge", str(pack), "eligible", "--explain", "--format", "json", str(person))
     assert json.loads(local.stdout) == [answer]
+    queried = run_exe("query", "eligible", "--endpoint", f"{server.base}/query", "--format", "json")
+    assert queried.returncode == 0, queried.stderr
+    rows = {r["role"]["value"]: r for r in json.loads(queried.stdout)["results"]["bindings"]}
+    row = rows[OPS + "ProductOperationsManager"]
+    assert row["roleLabel"]["value"] == "product operations manager"
+    assert row["justification"]["value"] == move["provenance"]["justification"]
 
 
 @pytest.mark.parametrize(

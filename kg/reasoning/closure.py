@@ -16,7 +16,7 @@ from careerkg.knowledge.graphs import knowledge_graph
 from careerkg.model import Facts, term
 from careerkg.reasoning.owl import owl_rl_closure
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 __all__ = ["Reasoner", "annotation_predicates", "logical_axioms"]
@@ -43,6 +43,23 @@ def logical_axioms(knowledge: Graph) -> Graph:
     return keep
 
 
+def _named_in(rules: list[str]) -> set[URIRef]:
+    """Every IRI the ``rules`` name (in their parsed form, so prefixes are resolved)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    named: set[URIRef] = set()
+    stack: list[object] = [prepareQuery(rule).algebra for rule in rules]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, URIRef):
+            named.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return named
+
+
 class Reasoner:
     """OWL 2 RL plus SPARQL rules over careerkg's knowledge; reusable across many calls."""
 
@@ -59,11 +76,12 @@ class Reasoner:
 
     @cached_property
     def rule_inputs(self) -> Graph:
-        """What the SPARQL rules read from the knowledge: the logical statements about requirements (a rule
-        matches a profile's values against the requirement data; it never needs roles, skills or moves)."""
+        """What the SPARQL rules read from the knowledge: the logical statements about the requirements of the
+        kinds the rules name (a rule matches a profile's values against requirement data, e.g. the threshold
+        of a ``ck:ThresholdRequirement``; it never needs roles, skills, moves or other requirements)."""
         knowledge = self.knowledge
         annotation = annotation_predicates(knowledge)
-        kinds = set(knowledge.transitive_subjects(RDFS.subClassOf, CK.Requirement))
+        kinds = set(knowledge.transitive_subjects(RDFS.subClassOf, CK.Requirement)) & _named_in(self.rules)
         requirements = {r for kind in kinds for r in knowledge.subjects(RDF.type, kind)}
         inputs = Graph()
         for requirement in requirements:
