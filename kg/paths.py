@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from careerkg.knowledge.catalogue import Catalogue, Transition
+from careerkg.vocab import CK
 from rdflib import URIRef
 
 __all__ = ["Route", "shortest_routes"]
@@ -63,15 +64,20 @@ def shortest_routes(catalogue: Catalogue, start: URIRef, goal: URIRef, limit: in
 
 
 def route_json(route: Route, catalogue: Catalogue, met: set[URIRef] | None = None) -> dict[str, Any]:
-    """A route as JSON; with ``met`` (the requirements a profile meets now), each requirement says whether."""
+    """A route as JSON; with ``met`` (the requirements a profile meets now), each requirement says whether.
+
+    Years in the current role count from the move into it: after the first step, a minimum of years in role
+    is not met by the years the profile has now, in the role it holds now."""
     steps = []
-    for t in route.steps:
+    for index, t in enumerate(route.steps):
         reqs = []
         for essential, group in ((True, t.essential), (False, t.optional)):
             for r in group:
                 entry: dict[str, Any] = {"requirement": str(r), "label": catalogue.label(r), "essential": essential}
                 if met is not None:
-                    entry["metNow"] = r in met
+                    requirement = catalogue.requirements.get(r)
+                    tenure = requirement is not None and requirement.property == CK.yearsInRole
+                    entry["metNow"] = r in met and not (index > 0 and tenure)
                 reqs.append(entry)
         steps.append(
             {

@@ -653,6 +653,22 @@ def test_path_with_profile_json_says_what_is_met_now(run_cli: RunCli, ada_json: 
     }
 
 
+def test_years_in_role_count_from_the_move_into_the_role(run_exe: RunExe, repo_root: Path, tmp_path: Path) -> None:
+    """Nine years as a junior engineer meet the first promotion's year in role, not the second's: years in a
+    role start again with the move into it."""
+    person = tmp_path / "jo.json"
+    person.write_text(json.dumps({"@id": "https://example.org/people/jo", "currentRole": "JuniorEngineer",
+                                  "yearsInRole": 9, "skills": ["Coding"]}), encoding="utf-8")  # fmt: skip
+    pack = str(repo_root / "examples" / "software-ladder.ttl")
+    run = run_exe("--knowledge", pack, "path", "--profile", str(person), "SeniorEngineer", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    first, second = json.loads(run.stdout)["routes"][0]["steps"]
+    met = {r["requirement"].rsplit("#", 1)[1]: r["metNow"] for step in (first, second) for r in step["requirements"]}
+    assert met["RequiresOneYearInRole"] is True
+    assert met["RequiresTwoYearsInRole"] is False
+    assert met["RequiresCoding"] is True
+
+
 def test_path_without_a_route_exits_1(run_exe: RunExe, run_cli: RunCli) -> None:
     run = ran(run_exe("path", "Founder", "ProductManager"))
     assert run.code == 1
