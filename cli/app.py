@@ -159,6 +159,12 @@ class CareerkgGroup(click.Group):
             # (which means invalid input here); files being written are left whole (see rdfio).
             click.echo("careerkg: interrupted", err=True)
             raise click.exceptions.Exit(130) from None
+        except click.exceptions.NoSuchOption as error:
+            if error.option_name in _GROUP_OPTIONS:
+                command = ctx.invoked_subcommand or "COMMAND"
+                error.message = (f"{error.option_name} is careerkg's own option: put it before the command "
+                                 f"(careerkg {error.option_name} ... {command} ...)")  # fmt: skip
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except OSError as error:
@@ -223,6 +229,7 @@ def _debug(ctx: click.Context) -> bool:
     default="en",
     show_default=True,
     metavar="TAG",
+    callback=lambda ctx, param, value: _language(value),
     envvar="CAREERKG_LANG",
     help="The language of labels and definitions in answers (BCP 47, e.g. fr); English where a term has none.",
 )
@@ -244,6 +251,18 @@ def cli(
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     _say_notes()
     ctx.obj = Settings(debug=debug, reasoner=reasoner, knowledge=knowledge, packs_only=packs_only, lang=lang)
+
+
+def _language(tag: str) -> str:
+    from careerkg.vocab import LANGUAGE_TAG
+
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise click.BadParameter(f"{tag!r} is not a language tag (BCP 47, such as en, fr or pt-BR)")
+    return tag
+
+
+#: careerkg's own options, which come before the command (``careerkg --knowledge PACK eligible ...``).
+_GROUP_OPTIONS = {"--debug", "--reasoner", "--knowledge", "--packs-only", "--lang"}
 
 
 def _say_notes() -> None:

@@ -30,11 +30,11 @@ from careerkg.errors import (
 from careerkg.io.iris import WELL_FORMED_IRIS, malformed_statements
 from careerkg.knowledge.packs import KnowledgeSet
 from careerkg.model import Facts, Term, facts_to_graph, term
-from careerkg.prepared import Prepared, is_cached, load_prepared
+from careerkg.prepared import Prepared, load_prepared
 from careerkg.reasoning import BACKENDS, DEFAULT_REASONER
 from careerkg.reports import checked, results_of
 from careerkg.validation.shacl import Violation
-from careerkg.vocab import CK, RDF, bind_prefixes
+from careerkg.vocab import CK, LANGUAGE_TAG, RDF, bind_prefixes
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
@@ -125,9 +125,12 @@ class Engine:
     ) -> None:
         if reasoner not in BACKENDS:
             raise ValueError(f"unknown reasoner {reasoner!r} (choose from {', '.join(BACKENDS)})")
+        if not LANGUAGE_TAG.fullmatch(lang):
+            raise ValueError(f"{lang!r} is not a language tag (BCP 47, such as en, fr or pt-BR)")
         #: The reasoner backend's name.
         self.reasoner_name = reasoner
-        #: The knowledge packs, read (and refused, if unreadable) now; checked when the knowledge is prepared.
+        #: The knowledge packs, read and checked now (:class:`~careerkg.errors.InvalidKnowledgeError` lists
+        #: every problem of a broken one).
         self.packs = _read_packs(knowledge)
         if packs_only and not self.packs:
             raise ValueError("packs_only needs at least one knowledge pack")
@@ -135,9 +138,10 @@ class Engine:
         self.knowledge_set = KnowledgeSet(self.packs, bundled=not packs_only)
         #: The language of labels and definitions in answers (English where the knowledge has none in it).
         self.lang = lang
-        if self.packs and not is_cached(self.knowledge_set, lang):
-            for pack in self.packs:
-                pack.graph  # noqa: B018 - a pack that cannot be parsed is refused now, not at its first use
+        if self.packs:
+            # Packs are checked now (from the cache when they were checked before): a broken pack is
+            # refused where it is given, before anything is answered or stored.
+            self.prepared  # noqa: B018
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its settings (the packs with their bytes): another process rebuilds it, and loads the

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # imported where they are built or used: answers from a store
     from careerkg.reasoning.compiled import CompiledOntology
     from careerkg.validation.compiled import CompiledShapes
 
-__all__ = ["Prepared", "cache_dir", "is_cached", "load_prepared", "prepare", "prepared_key", "source_key"]
+__all__ = ["Prepared", "cache_dir", "load_prepared", "prepare", "prepared_key", "source_key"]
 
 log = logging.getLogger("careerkg")
 
@@ -162,12 +162,6 @@ def cache_dir() -> Path | None:
         return None if configured.strip().lower() in {"", "off", "0", "no"} else Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "careerkg"
-
-
-def is_cached(knowledge: KnowledgeSet, lang: str = "en") -> bool:
-    """Whether the cache holds the prepared form of ``knowledge`` (so its packs need not be parsed)."""
-    folder = cache_dir()
-    return folder is not None and (folder / f"prepared-{prepared_key(knowledge, lang)}.pickle").is_file()
 
 
 def prepared_key(knowledge: KnowledgeSet, lang: str = "en") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VANN, XSD
 
@@ -11,6 +13,7 @@ __all__ = [
     "CKSHAPE",
     "DCTERMS",
     "KNOWLEDGE_IRI",
+    "LANGUAGE_TAG",
     "ONTOLOGY_IRI",
     "OWL",
     "PROV",
@@ -23,6 +26,9 @@ __all__ = [
     "XSD",
     "bind_prefixes",
 ]
+
+#: The shape of a language tag (BCP 47, as RDF's language-tagged strings use them): en, fr, pt-BR, zh-Hant.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 #: Term namespace of the careerkg ontology (prefix ``ck:``). A public contract: never rename its terms.
 CK = Namespace("https://w3id.org/careerkg#")

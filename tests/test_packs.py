@@ -379,3 +379,56 @@ def test_a_pack_role_is_named_as_careerkg_roles_are(run_exe: RunExe, repo_root: 
         "senior engineer",
         "product manager",
     ]
+
+
+def test_a_name_two_packs_share_is_refused_as_ambiguous_and_careerkgs_own_names_stand(
+    run_exe: RunExe, pack: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text(PACK.replace("https://example.org/ops#", "https://example.org/other#"), encoding="utf-8")
+    done = run_exe("--knowledge", str(pack), "--knowledge", str(other), "path", "PM", "product operations manager")
+    assert done.returncode == 2  # as for an unknown name
+    assert "names several roles" in done.stderr
+    assert OPS + "ProductOperationsManager" in done.stderr
+    assert "https://example.org/other#ProductOperationsManager" in done.stderr
+    assert "Traceback" not in done.stderr
+    by_iri = run_exe(
+        "--knowledge", str(pack), "--knowledge", str(other), "path", "PM", OPS + "ProductOperationsManager"
+    )
+    assert by_iri.returncode == 0, by_iri.stderr
+    # a pack role called as one of careerkg's is found by its IRI; the name stays careerkg's
+    clash = tmp_path / "clash.ttl"
+    clash.write_text(PACK.replace("ex:ProductOperationsManager", "ex:ProductManager"), encoding="utf-8")
+    own = run_exe("--knowledge", str(clash), "gaps", "--target", "ProductManager", "--format", "json", "-",
+                  input=json.dumps({"currentRole": "SoftwareEngineer"}))  # fmt: skip
+    assert own.returncode in (0, 1), own.stderr
+    (answer,) = json.loads(own.stdout)
+    assert "to product manager" in answer["note"] and "ck:ProductManager" in answer["note"]
+
+
+def test_careerkgs_own_options_after_the_command_are_explained(run_exe: RunExe, pack: Path, repo_root: Path) -> None:
+    done = run_exe("eligible", "--knowledge", str(pack), str(repo_root / "examples" / "ada.json"))
+    assert done.returncode == 2
+    assert "--knowledge is careerkg's own option: put it before the command" in done.stderr
+    bad = run_exe("--lang", "xx-bogus-!", "roles")
+    assert bad.returncode == 2 and "not a language tag" in bad.stderr
+    with pytest.raises(ValueError, match="not a language tag"):
+        careerkg.Engine(lang="en_GB!")
+
+
+def test_a_broken_pack_is_refused_when_the_engine_is_made_and_leaves_no_store(
+    run_exe: RunExe, tmp_path: Path, repo_root: Path
+) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(PACK.replace("ck:requiredSkill ex:ProcessDesign", "ck:requiredSkill ex:ProcessDesing"),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(careerkg.InvalidKnowledgeError) as info:
+        careerkg.Engine(knowledge=[broken])
+    assert info.value.exit_code == 1 and info.value.problems
+    store = tmp_path / "store"
+    done = run_exe(
+        "--knowledge", str(broken), "eligible", "--store", str(store), str(repo_root / "examples" / "ada.json")
+    )
+    assert done.returncode == 1
+    assert "ProcessDesing" in done.stderr
+    assert not store.exists()

@@ -25,10 +25,15 @@ def _local(iri: URIRef) -> str:
     return text.removeprefix(str(CK)) if text.startswith(str(CK)) else text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _index(graph: Graph, members: set[URIRef]) -> dict[str, URIRef]:
-    """Each name of each term (IRI, CURIE, local name, labels): careerkg's own terms first, so that a knowledge
-    pack's term with the same local name or label as one of careerkg's never hides it."""
+def _index(graph: Graph, members: set[URIRef]) -> tuple[dict[str, URIRef], dict[str, tuple[URIRef, ...]]]:
+    """Each name of each term (IRI, CURIE, local name, labels), and the names that name several terms.
+
+    careerkg's own terms come first: a knowledge pack's term with the same local name or label as one of
+    careerkg's never hides it (the pack's term is still found by its IRI or prefixed name). Two terms of packs
+    that share a name are both left out under it: the name is ambiguous, and a look-up says so rather than
+    pick one."""
     index: dict[str, URIRef] = {}
+    shared: dict[str, set[URIRef]] = defaultdict(set)
     prefixes = {str(namespace): prefix for prefix, namespace in graph.namespaces() if prefix}
     for iri in sorted(members, key=lambda m: (not str(m).startswith(str(CK)), str(m))):
         local = _local(iri)
@@ -38,9 +43,13 @@ def _index(graph: Graph, members: set[URIRef]) -> dict[str, URIRef]:
             names.append(f"{prefixes[namespace]}:{local}")
         for prop in (RDFS.label, SKOS.altLabel):
             names += [str(label) for label in graph.objects(iri, prop) if isinstance(label, Literal)]
-        for name in names:
-            index.setdefault(_key(name), iri)
-    return index
+        for key in {_key(name) for name in names}:
+            owner = index.setdefault(key, iri)
+            if owner != iri and not str(owner).startswith(str(CK)):
+                shared[key] |= {owner, iri}
+    for key in shared:
+        del index[key]
+    return index, {key: tuple(sorted(iris, key=str)) for key, iris in shared.items()}
 
 
 def _exact_matches(graph: Graph, terms: set[URIRef]) -> dict[str, URIRef]:
@@ -64,13 +73,18 @@ class TermIndex:
     roles: dict[str, URIRef]
     skills: dict[str, URIRef]
     exact: dict[str, URIRef] = field(default_factory=dict)
+    #: Names that name several roles (or skills) of knowledge packs, and those terms: a look-up refuses them.
+    ambiguous_roles: dict[str, tuple[URIRef, ...]] = field(default_factory=dict)
+    ambiguous_skills: dict[str, tuple[URIRef, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> TermIndex:
         roles = {r for r in graph.subjects(RDF.type, CK.Role) if isinstance(r, URIRef)}
         categories = set(graph.subjects(RDFS.subClassOf, CK.Skill)) | {CK.Skill}
         skills = {s for c in categories for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
-        return cls(_index(graph, roles), _index(graph, skills), _exact_matches(graph, roles | skills))
+        role_index, shared_roles = _index(graph, roles)
+        skill_index, shared_skills = _index(graph, skills)
+        return cls(role_index, skill_index, _exact_matches(graph, roles | skills), shared_roles, shared_skills)
 
     def find_exact(self, iri: str) -> URIRef | None:
         """The role or skill that external concept ``iri`` is an exact match of (None if it is none's).
@@ -96,17 +110,24 @@ class TermIndex:
         return self.find_role(text) or self.find_skill(text)
 
     def role(self, text: str) -> URIRef:
-        """The role ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names."""
-        return self._require("role", text, self.roles, self.find_role(text))
+        """The role ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names
+        (or, for a name several roles share, with those roles)."""
+        return self._require("role", text, self.roles, self.find_role(text), self.ambiguous_roles)
 
     def skill(self, text: str) -> URIRef:
-        """The skill ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names."""
-        return self._require("skill", text, self.skills, self.find_skill(text))
+        """The skill ``text`` names (or exactly matches), or :class:`UnknownTermError` with the closest names
+        (or, for a name several skills share, with those skills)."""
+        return self._require("skill", text, self.skills, self.find_skill(text), self.ambiguous_skills)
 
     @staticmethod
-    def _require(kind: str, text: str, index: dict[str, URIRef], found: URIRef | None) -> URIRef:
+    def _require(
+        kind: str, text: str, index: dict[str, URIRef], found: URIRef | None, shared: dict[str, tuple[URIRef, ...]]
+    ) -> URIRef:
         if found is not None:
             return found
+        if _key(text) in shared:
+            names = ", ".join(str(iri) for iri in shared[_key(text)])
+            raise UnknownTermError(f"{text!r} names several {kind}s ({names}); give the one meant by its IRI")
         local_names = sorted({_local(iri) for iri in index.values()})
         close = difflib.get_close_matches(text, local_names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else f"; `careerkg {kind}s` lists them"
