@@ -182,7 +182,7 @@ def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str, max_r
             check_size(len(answer), max_results, endpoint.url, "triples")
             return serialize(bind_prefixes(answer), "turtle")
         if form == "AskQuery":
-            _, body = endpoint.request(text, "application/sparql-results+json")
+            body = endpoint.request(text, "application/sparql-results+json").body
             return "true\n" if json.loads(body).get("boolean") else "false\n"
         rows = endpoint.select(text)
         check_size(len(rows), max_results, endpoint.url)
@@ -193,7 +193,7 @@ def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str, max_r
     accept = _ACCEPT[fmt][1 if graph_form else 0]
     if accept is None:
         raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
-    _, body = endpoint.request(text, accept)
+    body = endpoint.request(text, accept).body
     if fmt == "json" and form == "SelectQuery":
         check_size(len(json_solutions(body, endpoint.url)[1]), max_results, endpoint.url)
     decoded = body.decode("utf-8", "replace")

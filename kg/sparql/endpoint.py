@@ -13,6 +13,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 
 from careerkg.errors import CareerkgError, EndpointError, QueryTimeoutError
@@ -21,7 +22,7 @@ from careerkg.sparql.queries import json_solutions
 from rdflib import Graph
 from rdflib.term import Node
 
-__all__ = ["EndpointError", "SparqlEndpoint", "check_graph_iri", "check_url"]
+__all__ = ["EndpointError", "Response", "SparqlEndpoint", "check_graph_iri", "check_url"]
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 
@@ -31,6 +32,24 @@ DEFAULT_TIMEOUT = 120.0
 
 #: The largest answer careerkg reads from a server (bytes); a larger one is an error, never cut silently.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Response:
+    """A server's answer: its content type, its body, and the row cap it says it applied (Virtuoso's
+    ``X-SPARQL-MaxRows`` header: the answer was cut at that many rows), if any."""
+
+    content_type: str
+    body: bytes
+    max_rows: int | None = None
+
+
+def _max_rows(headers: Any) -> int | None:
+    value = headers.get("X-SPARQL-MaxRows") if headers is not None else None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return 0  # a cap it does not state plainly is still a cap
 
 
 def check_url(url: str) -> str:
@@ -89,7 +108,7 @@ class SparqlEndpoint:
 
     # -- transport ---------------------------------------------------------------------------------------
 
-    def _send(self, request: urllib.request.Request) -> tuple[str, bytes]:
+    def _send(self, request: urllib.request.Request) -> Response:
         """Send ``request``; the answer's content type and body. The whole exchange must end within the
         time limit (a server sending a byte at a time does not stretch it) and the body stay under
         :data:`MAX_RESPONSE_BYTES`."""
@@ -99,7 +118,7 @@ class SparqlEndpoint:
         except QueryTimeoutError as error:
             raise EndpointError(f"{self.url}: no answer within {self.timeout:g} s") from error
 
-    def _exchange(self, request: urllib.request.Request) -> tuple[str, bytes]:
+    def _exchange(self, request: urllib.request.Request) -> Response:
         limit = TimeLimit(self.timeout)  # also checked here, where no alarm can be set (a thread)
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
@@ -114,7 +133,7 @@ class SparqlEndpoint:
                     if limit.expired():
                         raise TimeoutError
                     chunks.append(chunk)
-                return response.headers.get("Content-Type", ""), b"".join(chunks)
+                return Response(response.headers.get("Content-Type", ""), b"".join(chunks), _max_rows(response.headers))
         except urllib.error.HTTPError as error:
             body = error.read(65536).decode("utf-8", "replace").strip()
             first = body.splitlines()[0][:300] if body else error.reason
@@ -126,8 +145,8 @@ class SparqlEndpoint:
         except OSError as error:
             raise EndpointError(f"{self.url}: {error.strerror or error}") from error
 
-    def request(self, query: str, accept: str) -> tuple[str, bytes]:
-        """Send a query; the response's content type and body."""
+    def request(self, query: str, accept: str) -> Response:
+        """Send a query; the server's response."""
         fields = [("query", query)]
         if self.graph:
             fields.append(("default-graph-uri", self.graph))
@@ -144,7 +163,7 @@ class SparqlEndpoint:
 
     def select(self, query: str) -> list[dict[str, Node]]:
         """The solutions of a SELECT query, each a mapping from variable name to RDF term."""
-        _, body = self.request(query, "application/sparql-results+json")
+        body = self.request(query, "application/sparql-results+json").body
         try:
             return json_solutions(body, self.url)[1]
         except CareerkgError as error:
@@ -152,7 +171,7 @@ class SparqlEndpoint:
 
     def construct(self, query: str) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE query."""
-        _, body = self.request(query, "application/n-triples")
+        body = self.request(query, "application/n-triples").body
         graph = Graph()
         try:
             graph.parse(data=body.decode("utf-8"), format="nt")
