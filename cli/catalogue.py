@@ -46,7 +46,7 @@ def roles(settings: Settings, fmt: str) -> None:
         click.echo(json.dumps([_role_json(r, len(cat.outgoing.get(r.iri, []))) for r in found], indent=2))
         return
     headers = ["role", "label", "ESCO", "ISCO-08", "O*NET-SOC", "moves out"]
-    rows = [[short(str(r.iri)), r.label, "; ".join(f"{a.label} ({a.match})" for a in r.aligned("ESCO")),
+    rows = [[short(str(r.iri), cat.prefixes), r.label, "; ".join(f"{a.label} ({a.match})" for a in r.aligned("ESCO")),
              _codes(r.aligned("ISCO-08")), _codes(r.aligned("O*NET-SOC")), len(cat.outgoing.get(r.iri, []))]
             for r in found]  # fmt: skip
     click.echo(csv_text(headers, rows) if fmt == "csv" else table(headers, rows), nl=False)
@@ -79,5 +79,7 @@ def skills(settings: Settings, fmt: str) -> None:
                                for s in found], indent=2))  # fmt: skip
         return
     headers = ["skill", "label", "category", "essential in", "optional in"]
-    rows = [[short(str(s.iri)), s.label, s.category_label, needed[s.iri][0], needed[s.iri][1]] for s in found]
+    rows = [
+        [short(str(s.iri), cat.prefixes), s.label, s.category_label, needed[s.iri][0], needed[s.iri][1]] for s in found
+    ]
     click.echo(csv_text(headers, rows) if fmt == "csv" else table(headers, rows), nl=False)

@@ -146,7 +146,7 @@ def _eligible_in_store(
             raise click.UsageError("with --endpoint the profiles come from the server; load them with `careerkg push`")
         if fmt == "turtle":
             raise click.UsageError("--format turtle is not available with --endpoint; `careerkg query` gives triples")
-        print_assessments(engine.eligible_at(endpoint, graph), fmt, explain, None)
+        print_assessments(engine.eligible_at(endpoint, graph), fmt, explain, None, engine.catalogue.prefixes)
         return
     if graph is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -155,13 +155,13 @@ def _eligible_in_store(
         raise click.UsageError("--format turtle needs PROFILE inputs; `careerkg query --store` gives triples")
     with engine.open_store(store_path) as store:
         if not profiles:
-            print_assessments(store.eligible(), fmt, explain, None)
+            print_assessments(store.eligible(), fmt, explain, None, engine.catalogue.prefixes)
             return
         inputs = read_inputs(profiles, engine.terms, input_format)
         outcome = store.add(inputs.documents)
     report(outcome)
     evaluation = outcome.evaluation
-    print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph())
+    print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph(), engine.catalogue.prefixes)
     finish(inputs, evaluation)
 
 

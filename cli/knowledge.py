@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.render import emit_rdf
 from careerkg.io.rdfout import RDF_FORMATS, write_atomically
 from careerkg.knowledge.templates import blank_templates, build_pack, summarise
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 @click.group()
@@ -141,16 +145,25 @@ def check(packs: tuple[str, ...], packs_only: bool, fmt: str) -> None:
     else:
         for line in problems:
             click.echo(f"Error: {line}", err=True)
-        for found in summaries:
-            click.echo(
-                f"{found['path']}: {_counted(found['roles'], 'role')}, {_counted(found['skills'], 'skill')}, "
-                f"{_counted(found['transitions'], 'transition')}"
-            )
-            if found["rolesWithoutMovesOut"]:
-                click.echo(f"  roles with no move out: {', '.join(found['rolesWithoutMovesOut'])}")
-            if found["unusedSkills"]:
-                click.echo(f"  skills no requirement uses: {', '.join(found['unusedSkills'])}")
+        _print_summaries(summaries, merged)
     if unreadable:
         raise click.exceptions.Exit(2)
     if problems:
         raise click.exceptions.Exit(1)
+
+
+def _print_summaries(summaries: list[dict[str, Any]], merged: Graph) -> None:
+    """Each pack's summary, its terms named by the prefixes the packs declare (as careerkg names them)."""
+    from careerkg.knowledge.catalogue import curie, curie_prefixes
+
+    named = [iri for found in summaries for iri in (*found["rolesWithoutMovesOut"], *found["unusedSkills"])]
+    prefixes = curie_prefixes(merged, named)
+    for found in summaries:
+        click.echo(
+            f"{found['path']}: {_counted(found['roles'], 'role')}, {_counted(found['skills'], 'skill')}, "
+            f"{_counted(found['transitions'], 'transition')}"
+        )
+        for key, heading in (("rolesWithoutMovesOut", "roles with no move out"),
+                             ("unusedSkills", "skills no requirement uses")):  # fmt: skip
+            if found[key]:
+                click.echo(f"  {heading}: {', '.join(curie(iri, prefixes) for iri in found[key])}")

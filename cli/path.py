@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -54,14 +55,14 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:
-        _print_routes(data, found.start == found.goal)
+        _print_routes(data, found.start == found.goal, engine.catalogue.prefixes)
     if not found.routes and found.start != found.goal:
         raise click.exceptions.Exit(1)
     if invalid:
         raise click.exceptions.Exit(1)
 
 
-def _print_routes(data: dict[str, Any], same: bool) -> None:
+def _print_routes(data: dict[str, Any], same: bool, prefixes: Mapping[str, str]) -> None:
     if same:
         click.echo(f"{data['fromLabel']} is already the role held: no move needed.")
         return
@@ -74,7 +75,7 @@ def _print_routes(data: dict[str, Any], same: bool) -> None:
         click.echo(f"\n{i}. " + " -> ".join(route["labels"]))
         for step in route["steps"]:
             click.echo(
-                f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'])}; "
+                f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'], prefixes)}; "
                 f"section: {'; '.join(step['sections'])})"
             )
             for r in step["requirements"]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
+from careerkg.knowledge.catalogue import CK_PREFIXES, curie
 from careerkg.validation.shacl import Violation
 from rdflib import Graph
 
@@ -33,12 +34,10 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def short(iri: str | None) -> str:
-    """A careerkg IRI as a ``ck:`` CURIE; other IRIs unchanged."""
-    if iri is None:
-        return "-"
-    prefix = "https://w3id.org/careerkg#"
-    return "ck:" + iri[len(prefix) :] if iri.startswith(prefix) else iri
+def short(iri: str | None, prefixes: Mapping[str, str] = CK_PREFIXES) -> str:
+    """An IRI as a CURIE by ``prefixes`` (a catalogue's: careerkg's ``ck:`` and the packs' own); an IRI no
+    prefix fits unchanged, and ``-`` for none."""
+    return "-" if iri is None else curie(iri, prefixes)
 
 
 def violation_line(

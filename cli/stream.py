@@ -7,12 +7,13 @@ import functools
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
 from careerkg.cli.render import csv_text, short
+from careerkg.knowledge.catalogue import CK_PREFIXES
 
 if TYPE_CHECKING:
     from careerkg.batch import Record
@@ -34,9 +35,10 @@ def _requirement_lines(move: Move) -> list[str]:
     return lines
 
 
-def _provenance_lines(move: Move) -> list[str]:
+def _provenance_lines(move: Move, prefixes: Mapping[str, str]) -> list[str]:
     t = move.transition
-    lines = [f"      source: {move.source_label or short(str(t.source))}; section: {'; '.join(t.sections)}"]
+    source = move.source_label or short(str(t.source), prefixes)
+    lines = [f"      source: {source}; section: {'; '.join(t.sections)}"]
     lines.append(f"      why: {t.justification}")
     return lines
 
@@ -45,7 +47,8 @@ def profile_heading(a: Assessment) -> str:
     return f"{a.profile}  (now: {a.current_role_label})"
 
 
-def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
+def eligible_text(assessments: tuple[Assessment, ...], explain: bool, prefixes: Mapping[str, str] = CK_PREFIXES) -> str:
+    """The assessments as text, terms named by ``prefixes`` (the catalogue's: careerkg's and the packs')."""
     out = []
     for a in assessments:
         out.append(profile_heading(a))
@@ -54,14 +57,15 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool) -> str:
         elif not a.eligible:
             out.append("  no move is open yet; `careerkg gaps` shows what is missing")
         for m in a.eligible:
-            out.append(f"  -> {m.role_label} ({short(str(m.transition.to_role))}) via {short(str(m.transition.iri))}")
+            role, via = short(str(m.transition.to_role), prefixes), short(str(m.transition.iri), prefixes)
+            out.append(f"  -> {m.role_label} ({role}) via {via}")
             if explain:
-                out += _requirement_lines(m) + _provenance_lines(m)
+                out += _requirement_lines(m) + _provenance_lines(m, prefixes)
         out.append("")
     return "\n".join(out)
 
 
-def render(a: Assessment, fmt: str, explain: bool) -> str:
+def render(a: Assessment, fmt: str, explain: bool, prefixes: Mapping[str, str] = CK_PREFIXES) -> str:
     if fmt in {"json", "jsonl"}:
         return json.dumps(a.to_json(explain), indent=2 if fmt == "json" else None)
     if fmt == "csv":
@@ -73,7 +77,7 @@ def render(a: Assessment, fmt: str, explain: bool) -> str:
                 row += ["; ".join(r.label for r in m.requirements if r.met), m.transition.justification]
             rows.append(row)
         return csv_text([], rows).split("\n", 1)[1] if rows else ""
-    return eligible_text((a,), explain)
+    return eligible_text((a,), explain, prefixes)
 
 
 @dataclass
@@ -101,7 +105,9 @@ def run(
     progress = _Progress()
     printer = Printer(fmt, explain)
     sources = [(name, sys.stdin.buffer if name == "-" else None) for name in names]
-    render_piece = None if fmt == "turtle" else functools.partial(render, fmt=fmt, explain=explain)
+    # the text names terms by the knowledge's prefixes; the other formats give full IRIs
+    prefixes = engine.catalogue.prefixes if fmt == "table" else CK_PREFIXES
+    render_piece = None if fmt == "turtle" else functools.partial(render, fmt=fmt, explain=explain, prefixes=prefixes)
     chunks = evaluate_stream(engine, sources, input_format, jobs, chunk_size, render_piece, fmt == "turtle")
     for chunk in chunks:
         for record in chunk.records:
@@ -127,8 +133,15 @@ def _messages(record: Record) -> list[str]:
     return [violation_line(str(record.profile), v, record.location) for v in record.violations]
 
 
-def print_assessments(assessments: Sequence[Assessment], fmt: str, explain: bool, derived: Graph | None) -> None:
-    """Print assessments made elsewhere (in a store) exactly as :func:`run` prints its own."""
+def print_assessments(
+    assessments: Sequence[Assessment],
+    fmt: str,
+    explain: bool,
+    derived: Graph | None,
+    prefixes: Mapping[str, str] = CK_PREFIXES,
+) -> None:
+    """Print assessments made elsewhere (in a store) exactly as :func:`run` prints its own (``prefixes``: the
+    catalogue's, as :func:`run` names terms)."""
     printer = Printer(fmt, explain)
     if fmt == "turtle":
         if derived is not None and len(derived):
@@ -137,7 +150,7 @@ def print_assessments(assessments: Sequence[Assessment], fmt: str, explain: bool
             printer.piece(serialize(derived, "turtle"))
     else:
         for a in assessments:
-            printer.piece(render(a, fmt, explain))
+            printer.piece(render(a, fmt, explain, prefixes))
     printer.close()
 
 

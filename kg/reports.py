@@ -112,9 +112,6 @@ class Results(Sequence[T], Generic[T]):
         }
 
 
-_CK = "https://w3id.org/careerkg#"
-
-
 def eligible_report(assessments: Iterable[Assessment], explain: bool = False) -> list[dict[str, Any]]:
     """One object per valid profile: its current role and the roles it may move to next."""
     return [a.to_json(explain) for a in assessments]
@@ -163,7 +160,7 @@ def gaps_report(
         moves = gap_moves(a, target)
         note = None
         if target is not None and not moves:
-            name = "ck:" + target[len(_CK) :] if target.startswith(_CK) else str(target)
+            name = catalogue.curie(target)
             note = (
                 f"no single move leads from {a.current_role_label} to {catalogue.label(target)}; "
                 f"`careerkg path --profile PROFILE {name}` shows routes"

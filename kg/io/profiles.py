@@ -37,6 +37,7 @@ from careerkg.io.jsontext import (
     repeated_id,
 )
 from careerkg.knowledge import bundled
+from careerkg.knowledge.catalogue import curie
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term, term
 from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
@@ -499,13 +500,8 @@ def _knowledge_message(name: str, said: list[tuple[Node, Node, Node]]) -> str | 
     if not said:
         return None
 
-    def short(node: Node) -> str:
-        text = str(node)
-        if node == RDF.type:
-            return "a"
-        return "ck:" + text[len(str(CK)) :] if text.startswith(str(CK)) else text
-
-    shown = "; ".join(" ".join(short(n) for n in t) for t in said[:3])
+    # by careerkg's prefix alone: the statements are a profile document's, and no knowledge pack names its terms
+    shown = "; ".join(" ".join("a" if n == RDF.type else curie(str(n)) for n in t) for t in said[:3])
     more = f" (and {len(said) - 3} more)" if len(said) > 3 else ""
     return (
         f"{name}: {len(said)} statement(s) of careerkg's knowledge were left out, neither used nor stored: {shown}"

@@ -7,15 +7,63 @@ querying the graph again and again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from careerkg.vocab import CK, DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib import Graph, Literal, URIRef
 
-__all__ = ["Catalogue", "Requirement", "Role", "Skill", "Transition"]
+__all__ = ["CK_PREFIXES", "Catalogue", "Requirement", "Role", "Skill", "Transition", "curie", "curie_prefixes"]
 
 _MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
+#: careerkg's own prefix, the names of its terms wherever they are shown (prefix -> namespace).
+CK_PREFIXES: Mapping[str, str] = {"ck": str(CK)}
+
+
+def _local_name_fits(local: str) -> bool:
+    """Whether ``local`` can follow a prefix: not empty, and no ``#`` or ``/`` (a namespace ends at those)."""
+    return bool(local) and "#" not in local and "/" not in local
+
+
+def curie(iri: str, prefixes: Mapping[str, str] = CK_PREFIXES) -> str:
+    """``iri`` as a CURIE (``ck:ProductManager``, ``acme:SeniorDataAnalyst``) by the longest namespace of
+    ``prefixes`` (prefix -> namespace, see :func:`curie_prefixes`) it is in; unchanged when none fits."""
+    best, within = "", ""
+    for prefix, namespace in prefixes.items():
+        if len(namespace) > len(within) and iri.startswith(namespace) and _local_name_fits(iri[len(namespace) :]):
+            best, within = prefix, namespace
+    return f"{best}:{iri[len(within) :]}" if within else iri
+
+
+def curie_prefixes(graph: Graph, terms: Iterable[object]) -> dict[str, str]:
+    """The prefixes (prefix -> namespace) to name ``terms`` by: careerkg's ``ck:``, and each prefix ``graph``
+    binds (a knowledge pack's own, as the merged knowledge binds them) whose namespace one of ``terms`` is in.
+    careerkg's prefix wins a clash: no other prefix names its namespace, and ``ck`` names no other."""
+    own = CK_PREFIXES["ck"]
+    bound: dict[str, str] = {}
+    for prefix, namespace in sorted((p, str(n)) for p, n in graph.namespaces()):
+        if prefix and prefix not in CK_PREFIXES and not namespace.startswith(own):
+            bound.setdefault(namespace, prefix)
+    used: set[str] = set()
+    # Terms come in few namespaces: the namespaces that may hold a term are found once for each text up to its
+    # last '#' or '/', however many terms share it (a knowledge base of ESCO's size has hundreds of thousands).
+    candidates: dict[str, list[str]] = {}
+    for term in terms:
+        iri = str(term)
+        if iri.startswith(own):
+            continue
+        head = iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
+        found = candidates.get(head)
+        if found is None:
+            found = candidates[head] = sorted((n for n in bound if n.startswith(head)), key=len, reverse=True)
+        for namespace in found:
+            if iri.startswith(namespace) and _local_name_fits(iri[len(namespace) :]):
+                used.add(namespace)
+                break
+    return {**CK_PREFIXES, **{bound[namespace]: namespace for namespace in sorted(used)}}
 
 
 def _tagged(value: Literal, tag: str) -> bool:
@@ -124,6 +172,8 @@ class Catalogue:
     labels: dict[str, str] = field(default_factory=dict)
     #: Each source's title (a transition's ``dcterms:source``), by IRI.
     source_titles: dict[str, str] = field(default_factory=dict)
+    #: The prefixes its terms are shown with (prefix -> namespace): careerkg's ``ck:`` and the packs' own.
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(CK_PREFIXES))
 
     @classmethod
     def from_graph(cls, graph: Graph, lang: str = "en") -> Catalogue:
@@ -178,8 +228,12 @@ class Catalogue:
                 cat.labels[str(source)] = label(source)
         for node in set(cat.roles) | set(cat.skills) | set(cat.requirements) | set(cat.transitions):
             cat.labels[str(node)] = label(node)
-        for node in {CK.yearsInRole, CK.productsManaged, *(s.category for s in cat.skills.values())}:
+        categories_used = {s.category for s in cat.skills.values()}
+        for node in {CK.yearsInRole, CK.productsManaged, *categories_used}:
             cat.labels[str(node)] = label(node)
+        sources = {t.source for t in cat.transitions.values() if t.source is not None}
+        terms = (*cat.roles, *cat.skills, *cat.requirements, *cat.transitions, *categories_used, *sources)
+        cat.prefixes = curie_prefixes(graph, terms)
         return cat
 
     def extended(self, other: Catalogue) -> Catalogue:
@@ -192,7 +246,11 @@ class Catalogue:
             {**other.transitions, **self.transitions},
             labels={**other.labels, **self.labels},
             source_titles={**other.source_titles, **self.source_titles},
+            prefixes=dict(self.prefixes),
         )
+        for prefix, namespace in other.prefixes.items():  # a prefix or namespace this one names already stands
+            if prefix not in merged.prefixes and namespace not in merged.prefixes.values():
+                merged.prefixes[prefix] = namespace
         for transition in sorted(merged.transitions.values(), key=lambda t: str(t.iri)):
             merged.outgoing[transition.from_role].append(transition)
         return merged
@@ -204,6 +262,10 @@ class Catalogue:
     def label(self, node: URIRef | str) -> str:
         text = str(node)
         return self.labels.get(text) or text.rsplit("#", 1)[-1]
+
+    def curie(self, node: URIRef | str) -> str:
+        """``node``'s short name: a CURIE by the knowledge's prefixes, else its full IRI."""
+        return curie(str(node), self.prefixes)
 
 
 def _iri(node: object) -> URIRef | None:

@@ -11,9 +11,10 @@ vocabulary and the article's knowledge are not a pack's to change), and every IR
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from careerkg.io.iris import malformed_statements
+from careerkg.knowledge.catalogue import CK_PREFIXES, curie, curie_prefixes
 from careerkg.knowledge.packs import KnowledgeSet, Pack
 from careerkg.model import term
 from careerkg.validation.compiled import UnsupportedShapes
@@ -21,6 +22,7 @@ from careerkg.validation.knowledge import check_knowledge
 from careerkg.validation.shacl import Violation, validate_knowledge
 from careerkg.vocab import CK
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 __all__ = ["check_packs"]
 
@@ -28,9 +30,8 @@ log = logging.getLogger("careerkg")
 _CK = str(CK)
 
 
-def _name(node: object) -> str:
-    text = str(node)
-    return "ck:" + text[len(_CK) :] if text.startswith(_CK) else text
+def _name(node: object, prefixes: Mapping[str, str] = CK_PREFIXES) -> str:
+    return curie(str(node), prefixes)
 
 
 def check_packs(knowledge: KnowledgeSet, merged: Graph | None = None) -> list[str]:
@@ -44,18 +45,22 @@ def check_packs(knowledge: KnowledgeSet, merged: Graph | None = None) -> list[st
     graph = merged if merged is not None else knowledge.graph()
     known = {str(s) for s in graph.subjects() if str(s).startswith(_CK)}
     for pack in knowledge.packs:
-        problems += _unknown_terms(pack, known, knowledge.bundled)
+        problems += _unknown_terms(pack, known, knowledge.bundled, graph)
     if problems:
         return problems
     owner = _owners(knowledge.packs)
     by_pack: dict[str, list[str]] = {pack.path: [] for pack in knowledge.packs}
-    for violation in _violations(graph):
-        path = owner.get(violation.focus)
-        if path is None:  # about the article's knowledge, which is valid alone: a pack's statement caused it
-            continue
-        value = f" = {violation.value}" if violation.value and violation.value != violation.focus else ""
-        where = f" {_name(violation.path)}{value}" if violation.path else ""
-        by_pack[path].append(f"{path}: {_name(violation.focus)}{where}: {violation.message}")
+    violations = [v for v in _violations(graph) if v.focus in owner]  # the article's knowledge is valid alone
+    prefixes = curie_prefixes(graph, owner) if violations else CK_PREFIXES
+    for violation in violations:
+        path = owner[violation.focus]
+        focus, value = _name(violation.focus, prefixes), violation.value
+        other = _name(value, prefixes) if value and value != violation.focus else None
+        if violation.path:
+            line = f"{focus} {_name(violation.path, prefixes)}{f' = {other}' if other else ''}: {violation.message}"
+        else:  # a constraint on the term as a whole (a SPARQL one) names the other term involved as its value
+            line = f"{focus}: {violation.message}{f' ({other})' if other else ''}"
+        by_pack[path].append(f"{path}: {line}")
     for pack in knowledge.packs:
         problems += sorted(set(by_pack[pack.path]))
     return problems
@@ -89,7 +94,7 @@ def _own_terms(pack: Pack) -> list[str]:
     ]
 
 
-def _unknown_terms(pack: Pack, known: set[str], bundled: bool) -> list[str]:
+def _unknown_terms(pack: Pack, known: set[str], bundled: bool, merged: Graph) -> list[str]:
     """A pack may use careerkg's terms (its classes and properties, the article's roles and skills), but only
     ones that exist: a misspelt ``ck:`` term would otherwise make statements no rule reads."""
     used: dict[str, str] = {}
@@ -98,18 +103,20 @@ def _unknown_terms(pack: Pack, known: set[str], bundled: bool) -> list[str]:
             if isinstance(node, URIRef) and str(node).startswith(_CK) and str(node) not in known:
                 used.setdefault(str(node), str(subject))
     hint = "" if bundled else " (the article's knowledge is left out, so its roles and skills are unknown here)"
+    prefixes = curie_prefixes(merged, pack.graph.subjects()) if used else CK_PREFIXES
     return [
-        f"{pack.path}: {_name(subject)}: {_name(node)} is not a term careerkg knows{hint}"
+        f"{pack.path}: {_name(subject, prefixes)}: {_name(node)} is not a term careerkg knows{hint}"
         for node, subject in sorted(used.items())
     ]
 
 
 def _malformed(pack: Pack) -> list[str]:
     graph = pack.graph
-    found = []
+    found: list[tuple[Node, str, str]] = []
     for subject in sorted(set(graph.subjects()), key=str):
         facts = {(str(p), term(o)) for p, o in graph.predicate_objects(subject)}
         for problem in malformed_statements(str(term(subject)), facts):
-            where = f" {problem.path}" if problem.path else ""
-            found.append(f"{pack.path}: {_name(subject)}{where}: {problem.message}")
-    return found
+            found.append((subject, f" {problem.path}" if problem.path else "", problem.message))
+    # the pack's own prefixes: it is checked before it is merged with anything
+    prefixes = curie_prefixes(graph, graph.subjects()) if found else CK_PREFIXES
+    return [f"{pack.path}: {_name(subject, prefixes)}{where}: {message}" for subject, where, message in found]
