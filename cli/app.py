@@ -162,8 +162,11 @@ class CareerkgGroup(click.Group):
         except click.exceptions.NoSuchOption as error:
             if error.option_name in _GROUP_OPTIONS:
                 command = ctx.invoked_subcommand or "COMMAND"
-                error.message = (f"{error.option_name} is careerkg's own option: put it before the command "
-                                 f"(careerkg {error.option_name} ... {command} ...)")  # fmt: skip
+                raise click.UsageError(
+                    f"{error.option_name} is careerkg's own option: put it before the command "
+                    f"(careerkg {error.option_name} ... {command} ...)",
+                    ctx=error.ctx,
+                ) from error
             raise
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
