@@ -12,6 +12,7 @@ from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import (
     ProfileInputs,
     endpoint_option,
+    endpoint_password,
     evaluate_inputs,
     graph_option,
     profile_format_option,
@@ -19,11 +20,14 @@ from careerkg.cli.inputs import (
     read_inputs,
     report,
     store_option,
+    user_option,
 )
 from careerkg.cli.stream import print_assessments, profile_heading
 
 if TYPE_CHECKING:
+    from careerkg.eligibility import Assessment
     from careerkg.engine import Engine, Evaluation
+    from careerkg.reports import Results
 
 
 def all_cores() -> int:
@@ -74,6 +78,7 @@ def finish(inputs: ProfileInputs, evaluation: Evaluation) -> None:
 @store_option
 @endpoint_option
 @graph_option
+@user_option
 @pass_settings
 def eligible(
     settings: Settings,
@@ -86,6 +91,7 @@ def eligible(
     store_path: Path | None,
     endpoint: str | None,
     graph_iri: str | None,
+    user: str | None,
 ) -> None:
     """The roles each profile may move to next, derived by OWL 2 RL inference.
 
@@ -114,7 +120,7 @@ def eligible(
     """
     engine = settings.engine
     if endpoint is not None or store_path is not None:
-        _eligible_in_store(engine, profiles, input_format, explain, fmt, store_path, endpoint, graph_iri)
+        _eligible_in_store(engine, profiles, input_format, explain, fmt, store_path, endpoint, graph_iri, user)
         return
     if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -138,6 +144,7 @@ def _eligible_in_store(
     store_path: Path | None,
     endpoint: str | None,
     graph: str | None,
+    user: str | None,
 ) -> None:
     if endpoint is not None:
         if store_path is not None:
@@ -146,7 +153,7 @@ def _eligible_in_store(
             raise click.UsageError("with --endpoint the profiles come from the server; load them with `careerkg push`")
         if fmt == "turtle":
             raise click.UsageError("--format turtle is not available with --endpoint; `careerkg query` gives triples")
-        print_assessments(engine.eligible_at(endpoint, graph), fmt, explain, None, engine.catalogue.prefixes)
+        print_assessments(_held_at(engine, endpoint, graph, user), fmt, explain, None, engine.catalogue.prefixes)
         return
     if graph is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -163,6 +170,18 @@ def _eligible_in_store(
     evaluation = outcome.evaluation
     print_assessments(evaluation.assessments, fmt, explain, evaluation.derived_graph(), engine.catalogue.prefixes)
     finish(inputs, evaluation)
+
+
+def _held_at(engine: Engine, endpoint: str, graph: str | None, user: str | None) -> Results[Assessment]:
+    """The assessments of every profile the server holds, asked as ``user`` when one is given."""
+    if user is None:
+        return engine.eligible_at(endpoint, graph)
+    from careerkg.eligibility import assess_in_dataset
+    from careerkg.reports import Results
+    from careerkg.sparql.endpoint import SparqlEndpoint
+
+    server = SparqlEndpoint(endpoint, graph, user=user, password=endpoint_password(user, endpoint))
+    return Results(assess_in_dataset(server, engine.catalogue))
 
 
 @click.command()

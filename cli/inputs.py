@@ -7,6 +7,7 @@ it still get their answers, and the command then ends with exit code 2.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,42 @@ graph_option = click.option(
     metavar="IRI",
     help="With --endpoint: the named graph holding careerkg's data (sent as the default graph of each query).",
 )
+
+#: Where the password for --user comes from (never the command line, where shell histories and process
+#: lists would show it); without it, careerkg asks for it on the terminal.
+PASSWORD_VARIABLE = "CAREERKG_ENDPOINT_PASSWORD"
+
+user_option = click.option(
+    "--user",
+    metavar="NAME",
+    envvar="CAREERKG_ENDPOINT_USER",
+    help=f"With --endpoint: the user to give the server when it asks (HTTP Basic or Digest), e.g. dba for "
+    f"Virtuoso's /sparql-auth; the password comes from {PASSWORD_VARIABLE}, else it is asked for (also "
+    "CAREERKG_ENDPOINT_USER).",
+)
+
+
+def endpoint_password(user: str | None, endpoint: str) -> str | None:
+    """The password for ``user`` at ``endpoint``: from :data:`PASSWORD_VARIABLE`, else asked for on the
+    terminal without echo; None without a user."""
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is not None:
+        return password
+    if not _terminal():
+        raise click.UsageError(f"--user {user}: set {PASSWORD_VARIABLE} (there is no terminal to ask on)")
+    return str(click.prompt(f"Password for {user} at {endpoint}", hide_input=True, err=True))
+
+
+def _terminal() -> bool:
+    """Whether a password can be asked for: hidden input is read from the controlling terminal, even when
+    standard input is a file or a pipe (which may hold a profile)."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin.isatty()
 
 
 @dataclass

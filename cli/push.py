@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from careerkg.cli.app import Settings, pass_settings
-from careerkg.cli.inputs import evaluate_inputs, profile_format_option, read_inputs
+from careerkg.cli.inputs import endpoint_password, evaluate_inputs, profile_format_option, read_inputs, user_option
 from rdflib import Graph
 
 
@@ -16,7 +16,8 @@ from rdflib import Graph
     required=True,
     metavar="URL",
     help="The server's Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: "
-    "http://HOST:3030/DATASET/data), or its update endpoint with --protocol update.",
+    "http://HOST:3030/DATASET/data; Virtuoso: http://HOST:8890/sparql-graph-crud, with --graph), or its update "
+    "endpoint with --protocol update.",
 )
 @click.option(
     "--graph",
@@ -30,8 +31,16 @@ from rdflib import Graph
     default="gsp",
     show_default=True,
     help="gsp: SPARQL 1.1 Graph Store Protocol (POST of N-Triples, merged into the graph); update: SPARQL 1.1 "
-    "Update (INSERT DATA), for servers without the Graph Store Protocol.",
+    "Update (INSERT DATA), for servers without the Graph Store Protocol. Either way, blank nodes go as skolem "
+    "IRIs under https://w3id.org/careerkg/.well-known/genid/.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Empty the target graph first (a Graph Store Protocol PUT, or CLEAR SILENT before the INSERT DATA), so "
+    "that pushing again leaves the same triples rather than adding to them.",
+)
+@user_option
 @click.option(
     "--knowledge/--no-knowledge",
     default=True,
@@ -52,12 +61,15 @@ def push(
     endpoint: str,
     graph_iri: str | None,
     protocol: str,
+    replace: bool,
+    user: str | None,
     knowledge: bool,
     inferred: bool,
 ) -> None:
     """Load careerkg's knowledge graph and PROFILE files into a SPARQL 1.1 server.
 
-    The data is added to what the server holds (nothing is deleted). Profiles are validated first: an
+    The data is added to what the server holds (nothing is deleted), or with --replace takes the place of
+    what the target graph held. Profiles are validated first: an
     invalid profile is reported and not sent (exit code 1), the valid ones next to it are. Afterwards the
     server can answer `careerkg eligible --endpoint` and `careerkg query --endpoint` by itself, with the
     portable SPARQL queries, and a server with an OWL 2 RL reasoner (GraphDB, Jena) can run the axioms.
@@ -67,10 +79,12 @@ def push(
       careerkg push --endpoint http://localhost:7878/store examples/team.jsonl
       careerkg push --endpoint http://localhost:3030/ds/data --graph https://example.org/careers examples/ada.ttl
       careerkg push --endpoint http://localhost:3030/ds/update --protocol update examples/ada.json
+      CAREERKG_ENDPOINT_PASSWORD=dba careerkg push --user dba --replace --graph https://example.org/careers \\
+          --endpoint http://localhost:8890/sparql-graph-crud-auth examples/team.jsonl
     """
     from careerkg.sparql.endpoint import SparqlEndpoint
 
-    server = SparqlEndpoint(endpoint, graph_iri)
+    server = SparqlEndpoint(endpoint, graph_iri, user=user, password=endpoint_password(user, endpoint))
     engine = settings.engine
     invalid = False
     unreadable = False
@@ -90,11 +104,12 @@ def push(
         data += engine.ontology_document()
         if inferred:
             data += engine.reasoner.knowledge_closure
-    if len(data):
-        server.push(data, protocol)
+    if len(data) or replace:
+        server.push(data, protocol, replace=replace)
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"Sent {len(data):,} triples ({sent} profile{'s' if sent != 1 else ''}) to {where} at {endpoint}.",
-               err=True)  # fmt: skip
+    replaced = ", replacing what it held" if replace else ""
+    click.echo(f"Sent {len(data):,} triples ({sent} profile{'s' if sent != 1 else ''}) to {where} at {endpoint}"
+               f"{replaced}.", err=True)  # fmt: skip
     if unreadable:
         raise click.exceptions.Exit(2)
     if invalid:

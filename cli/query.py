@@ -12,11 +12,13 @@ import click
 from careerkg.cli.app import Settings, pass_settings
 from careerkg.cli.inputs import (
     endpoint_option,
+    endpoint_password,
     graph_option,
     profile_format_option,
     read_inputs,
     report,
     store_option,
+    user_option,
 )
 from careerkg.cli.render import csv_text, table
 from careerkg.io.rdfout import serialize
@@ -68,6 +70,7 @@ _GRAPH_FORMATS = {"table": "turtle", "json": "json-ld", "xml": "xml"}
 @store_option
 @endpoint_option
 @graph_option
+@user_option
 @click.option("--time-limit", type=click.FloatRange(min=0, max=1e6), default=300.0, show_default=True,
               metavar="SECONDS",
               envvar="CAREERKG_TIME_LIMIT", help="Stop the query after this long, exit code 1 (0: no limit). "
@@ -88,6 +91,7 @@ def query(
     store_path: Path | None,
     endpoint: str | None,
     graph_iri: str | None,
+    user: str | None,
     time_limit: float,
     max_results: int,
 ) -> None:
@@ -124,7 +128,8 @@ def query(
             raise click.UsageError(f"--bind with --endpoint: {problem}, so the server could not apply the "
                                    "binding as careerkg does; select the variable or drop --endpoint")  # fmt: skip
         form = prepared.algebra.name
-        server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT)
+        server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT, user=user,
+                                password=endpoint_password(user, endpoint))  # fmt: skip
         click.echo(_at_endpoint(server, text + values_clause(values), form, fmt, max_results), nl=False)
         return
     if graph_iri is not None:

@@ -17,6 +17,7 @@ __all__ = [
     "AdvisedError",
     "BindingError",
     "CareerkgError",
+    "CredentialsError",
     "EndpointError",
     "InvalidInputError",
     "InvalidKnowledgeError",
@@ -199,3 +200,9 @@ class EndpointError(CareerkgError):
     """A SPARQL server careerkg was pointed at could not be reached, or refused or failed a request."""
 
     exit_code = 2
+
+
+class CredentialsError(EndpointError, AdvisedError):
+    """A SPARQL server asks for credentials (HTTP 401) and none were given; the problem names the server."""
+
+    advice = ": give a user name and its password"

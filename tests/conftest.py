@@ -185,3 +185,135 @@ def oxigraph_server(tmp_path: Path) -> Callable[[], RunningServer]:
     yield start  # type: ignore[misc]
     for server in started:
         server.stop()
+
+
+def virtuoso_exes() -> tuple[str, str]:
+    """OpenLink Virtuoso's server and its SQL client (Debian package virtuoso-opensource, which .ci/run installs);
+    CI must have them, elsewhere the tests skip."""
+    server, client = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not server or not client:
+        if os.environ.get("CI"):
+            pytest.fail("Virtuoso (virtuoso-t, isql-vt) is not installed, and CI must run the integration tests")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    return server, client
+
+
+#: What the README tells a Virtuoso user to run so that careerkg can push by the anonymous endpoints
+#: (/sparql-graph-crud, /sparql): the role that may run SPARQL Update, given to the account those endpoints
+#: run as. A fresh database has no graph-level permissions, so nothing more is needed.
+VIRTUOSO_GRANT = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+
+
+class VirtuosoServer(RunningServer):
+    """A Virtuoso server on loopback with a scratch database in ``directory``: the HTTP port at :attr:`base`
+    (/sparql, /sparql-auth, /sparql-graph-crud, /sparql-graph-crud-auth), the SQL port for isql, the
+    administrator dba with password dba, and the server's default limits (ResultSetMaxRows 10,000)."""
+
+    def __init__(self, directory: Path, grant: bool = True) -> None:
+        server, self.client = virtuoso_exes()
+        port, self.sql_port = free_port(), free_port()
+        while self.sql_port == port:
+            self.sql_port = free_port()
+        database = directory / "db"
+        database.mkdir(parents=True, exist_ok=True)
+        config = directory / "virtuoso.ini"
+        config.write_text(_virtuoso_ini(directory, database, port, self.sql_port), encoding="utf-8")
+        super().__init__(
+            [server, "+foreground", "+configfile", str(config)], port, "/sparql?query=ASK%7B%7D", directory
+        )
+        if grant:
+            try:
+                self.sql(VIRTUOSO_GRANT)
+            except BaseException:
+                self.stop()
+                raise
+
+    def sql(self, statements: str, timeout: float = 30.0) -> str:
+        """Run SQL statements as dba; their output. The SQL port opens just after the HTTP one: a refused
+        connection is tried again for a while."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            done = subprocess.run(
+                [self.client, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+                capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+            if done.returncode == 0 and "*** Error" not in done.stderr:
+                return done.stdout
+            if done.returncode == 0 or time.monotonic() > deadline:  # an SQL error, or the port never opened
+                raise AssertionError(f"isql {statements!r} failed: {done.stderr.strip()}\n{self.output()[-2000:]}")
+            time.sleep(0.2)
+
+
+def _virtuoso_ini(directory: Path, database: Path, port: int, sql_port: int) -> str:
+    """A configuration for a throw-away server: the Debian package's sample, with every file in the scratch
+    directory, both ports on loopback, and only the scratch directory readable by SQL file functions. The
+    [SPARQL] section is the package's own, so answers are capped as an installed server caps them."""
+    return f"""\
+[Database]
+DatabaseFile       = {database}/virtuoso.db
+ErrorLogFile       = {database}/virtuoso.log
+LockFile           = {database}/virtuoso.lck
+TransactionFile    = {database}/virtuoso.trx
+xa_persistent_file = {database}/virtuoso.pxa
+ErrorLogLevel      = 7
+FileExtend         = 200
+MaxCheckpointRemap = 2000
+Striping           = 0
+TempStorage        = TempDatabase
+
+[TempDatabase]
+DatabaseFile       = {database}/virtuoso-temp.db
+TransactionFile    = {database}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping           = 0
+
+[Parameters]
+ServerPort               = 127.0.0.1:{sql_port}
+DisableUnixSocket        = 1
+DisableTcpSocket         = 0
+MaxClientConnections     = 10
+CheckpointInterval       = 60
+O_DIRECT                 = 0
+CaseMode                 = 2
+MaxStaticCursorRows      = 5000
+AllowOSCalls             = 0
+DirsAllowed              = {directory}
+NumberOfBuffers          = 10000
+MaxDirtyBuffers          = 6000
+
+[HTTPServer]
+ServerPort                  = 127.0.0.1:{port}
+ServerRoot                  = {directory}
+MaxClientConnections        = 10
+EnabledDavVSP               = 0
+HTTPProxyEnabled            = 0
+ServerThreads               = 10
+MaxKeepAlives               = 10
+KeepAliveTimeout            = 10
+Charset                     = UTF-8
+
+[SPARQL]
+ResultSetMaxRows           = 10000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime      = 60
+DefaultQuery               = select distinct ?Concept where {{[] a ?Concept}} LIMIT 100
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., VirtuosoServer]:
+    """Start a fresh Virtuoso server (a scratch database, the README's grant unless ``grant=False``); every
+    server started is stopped when the module's tests are done. A server starts in a few seconds: a module
+    shares one and gives each test a graph of its own."""
+    started: list[VirtuosoServer] = []
+
+    def start(grant: bool = True) -> VirtuosoServer:
+        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), grant)
+        started.append(server)
+        return server
+
+    yield start  # type: ignore[misc]
+    for server in started:
+        server.stop()
