@@ -20,6 +20,7 @@ from careerkg.errors import (
     AdvisedError,
     BindingError,
     CareerkgError,
+    CredentialsError,
     InvalidKnowledgeError,
     NoNamedGraphsError,
     QueryTimeoutError,
@@ -82,6 +83,7 @@ _WITH_FLAGS: dict[type[AdvisedError], tuple[str, str]] = {
     ServiceRefusedError: ("", '; give such a value with --bind, or match it with REGEX(?x, "[s]ervice")'),
     NoNamedGraphsError: ("", ": drop GRAPH, or run the query in a store (--store PATH) or a server (--endpoint URL)"),
     BindingError: ("--bind", ""),
+    CredentialsError: ("", ": give --user (the password in CAREERKG_ENDPOINT_PASSWORD)"),
     ReasonerUnavailableError: ("--reasoner ", ""),
     NetworkRefusedError: ("", "; only --endpoint and `careerkg serve` use the network"),
 }

@@ -174,14 +174,8 @@ def _eligible_in_store(
 
 def _held_at(engine: Engine, endpoint: str, graph: str | None, user: str | None) -> Results[Assessment]:
     """The assessments of every profile the server holds, asked as ``user`` when one is given."""
-    if user is None:
-        return engine.eligible_at(endpoint, graph)
-    from careerkg.eligibility import assess_in_dataset
-    from careerkg.reports import Results
-    from careerkg.sparql.endpoint import SparqlEndpoint
-
-    server = SparqlEndpoint(endpoint, graph, user=user, password=endpoint_password(user, endpoint))
-    return Results(assess_in_dataset(server, engine.catalogue))
+    password = endpoint_password(user, endpoint) if user is not None else None
+    return engine.eligible_at(endpoint, graph, user=user, password=password)
 
 
 @click.command()

@@ -30,9 +30,9 @@ from careerkg.sparql.queries import (
     load_query,
     named_queries,
     prepare,
-    trailing_values_problem,
     tsv,
-    values_clause,
+    values_problem,
+    with_values,
 )
 from careerkg.vocab import bind_prefixes
 
@@ -123,14 +123,14 @@ def query(
             raise click.UsageError("with --endpoint the data is the server's: --profile, --inferred and --store "
                                    "do not apply (load profiles with `careerkg push`)")  # fmt: skip
         values = engine.bind(_bindings(bindings), engine.knowledge)
-        problem = trailing_values_problem(prepared, list(values), text)
+        problem = values_problem(prepared, list(values))
         if values and problem:
             raise click.UsageError(f"--bind with --endpoint: {problem}, so the server could not apply the "
                                    "binding as careerkg does; select the variable or drop --endpoint")  # fmt: skip
         form = prepared.algebra.name
         server = SparqlEndpoint(endpoint, graph_iri, timeout=time_limit or DEFAULT_TIMEOUT, user=user,
                                 password=endpoint_password(user, endpoint))  # fmt: skip
-        click.echo(_at_endpoint(server, text + values_clause(values), form, fmt, max_results), nl=False)
+        click.echo(_at_endpoint(server, with_values(text, values), form, fmt, max_results), nl=False)
         return
     if graph_iri is not None:
         raise click.UsageError("--graph goes with --endpoint")
@@ -168,41 +168,41 @@ def _bindings(bindings: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-#: What to ask a server for, by --format: (for SELECT and ASK, for CONSTRUCT and DESCRIBE).
+#: What to ask a store's query worker for, by --format, for SELECT and ASK.
 _ACCEPT = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
 }
 
 
 def _at_endpoint(endpoint: SparqlEndpoint, text: str, form: str, fmt: str, max_results: int) -> str:
-    """Run the query in the server; formats other than table come back as the server wrote them (the
-    result cap is checked on table and SPARQL JSON answers; every answer is bounded in bytes)."""
+    """Run the query in the server and print its answer as a local one is printed. A SELECT answer is fetched
+    whole (page by page where the server caps answers) and checked against the server's own row count; a
+    graph answer the server says it cut is an error; every answer is bounded in bytes."""
+    from rdflib.query import Result
+    from rdflib.term import Variable
+
     graph_form = form in {"ConstructQuery", "DescribeQuery"}
-    if fmt == "table":
-        if graph_form:
-            answer = endpoint.construct(text)
-            check_size(len(answer), max_results, endpoint.url, "triples")
-            return serialize(bind_prefixes(answer), "turtle")
-        if form == "AskQuery":
-            body = endpoint.request(text, "application/sparql-results+json").body
-            return "true\n" if json.loads(body).get("boolean") else "false\n"
-        rows = endpoint.select(text)
-        check_size(len(rows), max_results, endpoint.url)
-        variables = _projected(text, rows)
-        graph = bind_prefixes(Graph())
-        cells = [[_cell(row.get(v), graph) for v in variables] for row in rows]
-        return table(variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
-    accept = _ACCEPT[fmt][1 if graph_form else 0]
-    if accept is None:
-        raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
-    body = endpoint.request(text, accept).body
-    if fmt == "json" and form == "SelectQuery":
-        check_size(len(json_solutions(body, endpoint.url)[1]), max_results, endpoint.url)
-    decoded = body.decode("utf-8", "replace")
-    return decoded if decoded.endswith("\n") else decoded + "\n"
+    if graph_form:
+        if fmt not in _GRAPH_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
+        answer = endpoint.construct(text)
+        check_size(len(answer), max_results, endpoint.url, "triples")
+        return serialize(bind_prefixes(answer), _GRAPH_FORMATS[fmt])
+    if form == "AskQuery":
+        body = endpoint.request(text, "application/sparql-results+json").body
+        asked = Result("ASK")
+        asked.askAnswer = bool(json.loads(body).get("boolean"))
+        return _render(asked, fmt, bind_prefixes(Graph()))
+    rows = endpoint.select(text)
+    check_size(len(rows), max_results, endpoint.url)
+    selected = Result("SELECT")
+    selected.vars = [Variable(v) for v in _projected(text, rows)]
+    selected.bindings = [{Variable(name): value for name, value in row.items() if isinstance(value, Identifier)}
+                         for row in rows]  # fmt: skip
+    return _render(selected, fmt, bind_prefixes(Graph()))
 
 
 def _projected(text: str, rows: list[dict[str, Node]]) -> list[str]:
@@ -224,7 +224,7 @@ def _store_media(prepared: Query, fmt: str) -> str:
         if media is None:
             raise click.UsageError(f"--format {fmt} is for SELECT and ASK; use table (Turtle), json (JSON-LD) or xml")
         return media
-    return _ACCEPT[fmt][0] if fmt in _ACCEPT else "application/sparql-results+json"
+    return _ACCEPT.get(fmt, "application/sparql-results+json")
 
 
 def _store_answer(path: Path, answer: QueryAnswer, form: str, fmt: str) -> str:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from careerkg.errors import (
         CareerkgError,
         EndpointError,
+        IncompleteAnswerError,
         InvalidInputError,
         InvalidKnowledgeError,
         InvalidProfilesError,
@@ -77,6 +78,7 @@ _EXPORTS = {
     "ResultTooLargeError": "careerkg.errors",
     "ServiceBusyError": "careerkg.errors",
     "EndpointError": "careerkg.errors",
+    "IncompleteAnswerError": "careerkg.errors",
     "NetworkRefusedError": "careerkg.offline",
 }
 
@@ -87,6 +89,7 @@ __all__ = [
     "Engine",
     "Fact",
     "GapReport",
+    "IncompleteAnswerError",
     "InvalidInputError",
     "InvalidKnowledgeError",
     "InvalidProfile",

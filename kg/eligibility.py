@@ -13,7 +13,9 @@ fetched only to label, score and explain those answers with the catalogue, so th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
 from careerkg.knowledge import bundled
@@ -23,7 +25,16 @@ from careerkg.vocab import CK
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["Assessment", "Fact", "Move", "RequirementStatus", "SparqlDataset", "assess", "assess_in_dataset"]
+__all__ = [
+    "Assessment",
+    "Fact",
+    "Move",
+    "RequirementStatus",
+    "SparqlDataset",
+    "assess",
+    "assess_in_dataset",
+    "for_profiles",
+]
 
 
 @dataclass(frozen=True)
@@ -166,8 +177,20 @@ def facts_meeting(requirement: Requirement, asserted: Facts, catalogue: Catalogu
         prop = str(requirement.property)
         for p, value in sorted(asserted, key=str):
             if p == prop and isinstance(value, Literal) and _at_least(value, requirement.minimum):
-                facts.append(Fact(prop, str(value), f"{catalogue.label(requirement.property)}: {value}"))
+                number = number_text(value)
+                facts.append(Fact(prop, number, f"{catalogue.label(requirement.property)}: {number}"))
     return facts
+
+
+def number_text(value: Literal) -> str:
+    """A number as one text whatever wrote it: ``9``, ``9.0`` and ``9.00`` are all ``9``, ``4.50`` is ``4.5``
+    (stores keep numbers in their own canonical forms, so the lexical form a profile gave does not survive)."""
+    python = value.toPython()
+    if isinstance(python, bool) or not isinstance(python, (int, Decimal)):
+        return str(value)
+    if isinstance(python, int):
+        return str(python)
+    return format(python.normalize(), "f") if python.is_finite() else str(value)
 
 
 def _at_least(value: Literal, minimum: Any) -> bool:
@@ -224,7 +247,7 @@ def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, 
 _KNOWLEDGE_HELD = """
 PREFIX ck: <https://w3id.org/careerkg#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?node ?p ?o }
+SELECT DISTINCT ?node ?p ?o
 WHERE {
   { ?node a ck:Transition } UNION { ?node a ck:Role } UNION { ?node a ck:Requirement }
   UNION { ?node a ck:SkillRequirement } UNION { ?node a ck:SkillCategoryRequirement }
@@ -235,33 +258,86 @@ WHERE {
 }
 """
 
+#: The profiles a store holds (anything with a current role), as the profile-facts query finds them.
+_PROFILES = """
+PREFIX ck: <https://w3id.org/careerkg#>
+SELECT DISTINCT ?profile WHERE { ?profile ck:currentRole ?current . }
+"""
+
+#: Every statement about some profiles: the profile-facts query's pattern, as rows.
+_PROFILE_STATEMENTS = """
+PREFIX ck: <https://w3id.org/careerkg#>
+SELECT ?profile ?property ?value
+WHERE {
+  ?profile ck:currentRole ?current ;
+           ?property ?value .
+}
+"""
+
+#: Profiles asked about in one round of queries: small enough that each answer stays well under the row caps
+#: servers set (Virtuoso's default is 10,000), so that it seldom needs a second page.
+BATCH = 500
+
 
 class SparqlDataset(Protocol):
-    """What :func:`assess_in_dataset` needs of a store."""
+    """What :func:`assess_in_dataset` needs of a store: every solution of a SELECT query (never a cut answer)."""
 
     def select(self, query: str) -> list[dict[str, Node]]: ...
 
-    def construct(self, query: str) -> Graph: ...
+
+def for_profiles(query: str, profiles: list[URIRef]) -> str:
+    """``query`` restricted to ``profiles``: a ``VALUES ?profile`` block opening its WHERE clause, where every
+    SPARQL engine evaluates it before the rest (a trailing block, joined after grouping and unions, is not
+    evaluated alike by all of them)."""
+    block = "VALUES ?profile { " + " ".join(p.n3() for p in profiles) + " }\n"
+    where = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    if where is None:
+        raise ValueError("the query has no WHERE clause to restrict")
+    return query[: where.end()] + "\n  " + block + query[where.end() :]
 
 
 def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool = False) -> tuple[Assessment, ...]:
-    """Assess every profile the dataset holds, by the queries run inside it; profiles sorted by IRI."""
+    """Assess every profile the dataset holds, by the queries run inside it, a batch of profiles at a time;
+    profiles sorted by IRI. A profile held as a blank node cannot be named in a query: it is an error, not
+    left out."""
+    from careerkg.errors import IncompleteAnswerError
+
+    found = [row["profile"] for row in dataset.select(_PROFILES)]
+    anonymous = [p for p in found if not isinstance(p, URIRef)]
+    if anonymous:
+        raise IncompleteAnswerError(
+            f"{len(anonymous)} profile(s) in the store are blank nodes, which a query cannot name; give each "
+            "profile an IRI (careerkg gives one to every profile it stores)"
+        )
+    profiles = sorted({p for p in found if isinstance(p, URIRef)}, key=str)
+    eligible, met = bundled.query_text("eligible"), bundled.query_text("met-requirements")
     asserted: dict[str, Facts] = {}
-    for s, p, o in dataset.construct(bundled.query_text("profile-facts")):
-        asserted.setdefault(str(s), set()).add((str(p), term(o)))
-    derived: dict[str, Facts] = {profile: set() for profile in asserted}
-    for row in dataset.select(bundled.query_text("eligible")):
-        derived.setdefault(str(row["profile"]), set()).add((str(CK.eligibleFor), str(row["role"])))
-    for row in dataset.select(bundled.query_text("met-requirements")):
-        derived.setdefault(str(row["profile"]), set()).add((str(CK.meetsRequirement), str(row["requirement"])))
+    derived: dict[str, Facts] = {}
+    for start in range(0, len(profiles), BATCH):
+        batch = profiles[start : start + BATCH]
+        for row in dataset.select(for_profiles(_PROFILE_STATEMENTS, batch)):
+            asserted.setdefault(str(row["profile"]), set()).add((str(row["property"]), term(row["value"])))
+        for row in dataset.select(for_profiles(eligible, batch)):
+            derived.setdefault(str(row["profile"]), set()).add((_ELIGIBLE, str(row["role"])))
+        for row in dataset.select(for_profiles(met, batch)):
+            derived.setdefault(str(row["profile"]), set()).add((_MEETS, str(row["requirement"])))
     # Facts the store derived are not the profile's own statements: a profile's asserted facts leave them out.
-    own = {str(CK.eligibleFor), str(CK.meetsRequirement)}
+    own = {_ELIGIBLE, _MEETS}
     named = {str(o) for facts in (*asserted.values(), *derived.values()) for p, o in facts
              if p in (_CURRENT_ROLE, _ELIGIBLE, _MEETS)}  # fmt: skip
     known = {str(n) for n in (*catalogue.roles, *catalogue.requirements)}
     if named - known:  # the store holds knowledge careerkg's own lacks: its labels and provenance come from there
-        catalogue = catalogue.extended(Catalogue.from_graph(dataset.construct(_KNOWLEDGE_HELD)))
+        held = Graph()
+        for row in dataset.select(_KNOWLEDGE_HELD):
+            held.add((row["node"], row["p"], row["o"]))
+        catalogue = catalogue.extended(Catalogue.from_graph(held))
     return tuple(
-        assess(profile, {(p, o) for p, o in asserted[profile] if p not in own}, derived[profile], catalogue, gaps)
+        assess(
+            profile,
+            {(p, o) for p, o in asserted[profile] if p not in own},
+            derived.get(profile, set()),
+            catalogue,
+            gaps,
+        )  # fmt: skip
         for profile in sorted(asserted)
     )

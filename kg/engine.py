@@ -413,15 +413,20 @@ class Engine:
         for chunk in evaluate_stream(self, [(name, _LineStream(records))], "jsonl", jobs, chunk_size):
             yield from chunk.records
 
-    def eligible_at(self, endpoint: str, graph: str | None = None) -> Results[Assessment]:
+    def eligible_at(
+        self, endpoint: str, graph: str | None = None, *, user: str | None = None, password: str | None = None
+    ) -> Results[Assessment]:
         """Eligibility of every profile a SPARQL 1.1 server holds (see ``careerkg push``), computed by careerkg's
         portable queries inside the server (no reasoner needed), then labelled and explained with the catalogue:
-        the same answers as :meth:`eligible`. ``graph`` names the graph holding careerkg's data."""
+        the same answers as :meth:`eligible`. ``graph`` names the graph holding careerkg's data; ``user`` and
+        ``password`` are sent when the server asks for them (HTTP Basic or Digest). Every profile is answered,
+        page by page where the server caps its answers, or :class:`~careerkg.errors.IncompleteAnswerError`."""
         from careerkg.eligibility import assess_in_dataset
         from careerkg.reports import Results
         from careerkg.sparql.endpoint import SparqlEndpoint
 
-        return Results(assess_in_dataset(SparqlEndpoint(endpoint, graph), self.catalogue))
+        server = SparqlEndpoint(endpoint, graph, user=user, password=password)
+        return Results(assess_in_dataset(server, self.catalogue))
 
     def ontology_document(self, *, axioms: bool = True) -> Graph:
         """Everything the engine knows as one self-contained OWL document (see

@@ -19,6 +19,7 @@ __all__ = [
     "CareerkgError",
     "CredentialsError",
     "EndpointError",
+    "IncompleteAnswerError",
     "InvalidInputError",
     "InvalidKnowledgeError",
     "InvalidProfilesError",
@@ -206,3 +207,10 @@ class CredentialsError(EndpointError, AdvisedError):
     """A SPARQL server asks for credentials (HTTP 401) and none were given; the problem names the server."""
 
     advice = ": give a user name and its password"
+
+
+class IncompleteAnswerError(EndpointError):
+    """A SPARQL server's answer lacks rows it has (it caps answers, or they changed while being fetched): an
+    answer that may be incomplete is never given as if it were whole."""
+
+    exit_code = 1

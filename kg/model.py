@@ -149,4 +149,11 @@ def from_sparql_json(value: Mapping[str, Any]) -> Node:
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+    text = value["value"]
+    if datatype == _BOOLEAN and text in _BOOLEAN_SPELLINGS:
+        text = _BOOLEAN_SPELLINGS[text]  # Virtuoso writes true as 1: the same value, in the canonical spelling
+    return Literal(text, datatype=URIRef(datatype) if datatype else None)
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_SPELLINGS = {"1": "true", "0": "false"}

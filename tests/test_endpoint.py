@@ -325,22 +325,36 @@ def test_the_result_cap_holds_with_an_endpoint(
 
 
 def test_bind_that_a_server_could_not_apply_the_same_way_is_refused(run_exe: Run, repo_root: Path) -> None:
-    """A binding goes to a server as a trailing VALUES block, which joins with the answer: for a variable the
-    query does not select, a query that aggregates, or one that ends with VALUES already, that would give a
-    different answer or none, so it is refused before any request rather than answered differently."""
+    """A binding goes to a server as a VALUES block opening the WHERE clause, joined first as initial bindings
+    are; for a variable the query never uses, or one a sub-select uses without selecting it, that would mean
+    something else, so it is refused before any request rather than answered differently."""
     from conftest import free_port
 
     dead = f"http://127.0.0.1:{free_port()}/query"
-    not_selected = run_exe("query", "skills", "--endpoint", dead, "--bind", "from=ProductManager", cwd=repo_root)
-    assert not_selected.returncode == 2 and "?from is not among the variables" in not_selected.stderr
-    grouped = run_exe(
-        "query", "-", "--endpoint", dead, "--bind", "r=<https://w3id.org/careerkg#CEO>",
-        input="SELECT ?r (COUNT(?s) AS ?n) WHERE { ?r ?p ?s } GROUP BY ?r",
+    unused = run_exe("query", "skills", "--endpoint", dead, "--bind", "from=ProductManager", cwd=repo_root)
+    assert unused.returncode == 2 and "?from does not occur in the query" in unused.stderr
+    hidden = run_exe(
+        "query", "-", "--endpoint", dead, "--bind", "s=<https://w3id.org/careerkg#CEO>",
+        input="SELECT ?r ?n WHERE { ?r a ?t { SELECT ?r (COUNT(?s) AS ?n) WHERE { ?r ?p ?s } GROUP BY ?r } }",
     )  # fmt: skip
-    assert grouped.returncode == 2 and "groups or aggregates" in grouped.stderr
-    own_values = run_exe(
-        "query", "-", "--endpoint", dead, "--bind", "r=<https://w3id.org/careerkg#CEO>",
-        input="SELECT ?r WHERE { ?r ?p ?s } VALUES ?s { <https://w3id.org/careerkg#Role> }",
-    )  # fmt: skip
-    assert own_values.returncode == 2 and "VALUES block of its own" in own_values.stderr
-    assert "cannot reach" not in not_selected.stderr + grouped.stderr + own_values.stderr
+    assert hidden.returncode == 2 and "inside a sub-select" in hidden.stderr
+    assert "cannot reach" not in unused.stderr + hidden.stderr
+
+
+def test_bind_with_grouping_or_values_of_its_own_answers_as_locally(
+    run_exe: Run, repo_root: Path, oxigraph_server: Callable[[], RunningServer]
+) -> None:
+    server = oxigraph_server()
+    assert pushed(run_exe, repo_root, server).returncode == 0
+    for query in (
+        "PREFIX ck: <https://w3id.org/careerkg#> SELECT ?from (COUNT(?t) AS ?n) "
+        "WHERE { ?t ck:fromRole ?from } GROUP BY ?from",
+        "PREFIX ck: <https://w3id.org/careerkg#> SELECT ?from ?to WHERE { ?t ck:fromRole ?from ; ck:toRole ?to } "
+        "VALUES ?to { ck:SalesManager ck:VPOfProduct }",
+    ):
+        args = ["query", "-", "--bind", "from=ck:ProductManager", "--format", "csv"]
+        local = run_exe(*args, input=query, cwd=repo_root)
+        remote = run_exe(*args, "--endpoint", f"{server.base}/query", input=query, cwd=repo_root)
+        assert remote.returncode == 0, remote.stderr
+        assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
+        assert len(local.stdout.splitlines()) == 2

@@ -23,8 +23,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from careerkg.errors import CareerkgError, CredentialsError, EndpointError, QueryTimeoutError
+from careerkg.errors import CareerkgError, CredentialsError, EndpointError, IncompleteAnswerError, QueryTimeoutError
 from careerkg.sparql.limits import TimeLimit, deadline
+from careerkg.sparql.paging import Page, all_rows
 from careerkg.sparql.queries import json_solutions
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -290,6 +291,13 @@ class SparqlEndpoint:
                     if limit.expired():
                         raise TimeoutError
                     chunks.append(chunk)
+                if response.headers.get("X-SQL-State") == "S1TAT":
+                    # Virtuoso's "anytime" answer: what it found before its time limit, marked only by headers
+                    raise IncompleteAnswerError(
+                        f"{self.url}: the server stopped at its own time limit and sent a partial answer "
+                        f"({response.headers.get('X-SQL-Message', 'no message')}); ask for less, or raise its "
+                        "MaxQueryExecutionTime"
+                    )
                 return Response(response.headers.get("Content-Type", ""), b"".join(chunks), _max_rows(response.headers))
         except urllib.error.HTTPError as error:
             raise self._refusal(error) from error
@@ -335,19 +343,30 @@ class SparqlEndpoint:
     # -- queries -----------------------------------------------------------------------------------------
 
     def select(self, query: str) -> list[dict[str, Node]]:
-        """The solutions of a SELECT query, each a mapping from variable name to RDF term."""
-        body = self.request(query, "application/sparql-results+json").body
+        """Every solution of a SELECT query, each a mapping from variable name to RDF term: all of them, fetched
+        page by page when the server caps its answers, or :class:`IncompleteAnswerError`
+        (:mod:`careerkg.sparql.paging`)."""
+        return all_rows(self._page, query, self.url)
+
+    def _page(self, query: str) -> Page:
+        response = self.request(query, "application/sparql-results+json")
         try:
-            return json_solutions(body, self.url)[1]
+            return Page(json_solutions(response.body, self.url)[1], response.max_rows)
         except CareerkgError as error:
             raise EndpointError(str(error)) from error
 
     def construct(self, query: str) -> Graph:
-        """The triples of a CONSTRUCT or DESCRIBE query."""
-        body = self.request(query, "application/n-triples").body
+        """The triples of a CONSTRUCT or DESCRIBE query; :class:`IncompleteAnswerError` when the server says it
+        cut them (a graph answer cannot be paged)."""
+        response = self.request(query, "application/n-triples")
+        if response.max_rows is not None:
+            raise IncompleteAnswerError(
+                f"{self.url}: the server cut the answer at {response.max_rows:,} rows (its X-SPARQL-MaxRows); "
+                "ask for less, or raise the server's cap"
+            )
         graph = Graph()
         try:
-            graph.parse(data=body.decode("utf-8"), format="nt")
+            graph.parse(data=response.body.decode("utf-8"), format="nt")
         except Exception as error:  # rdflib raises several unrelated types for bad syntax
             raise EndpointError(f"{self.url}: the answer is not N-Triples: {error}") from error
         return graph

@@ -40,6 +40,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Literal, Node, URIRef
 
 __all__ = [
+    "PROLOGUE",
     "NamedQuery",
     "QueryHeaderError",
     "QueryLimitError",
@@ -52,9 +53,10 @@ __all__ = [
     "parse_header",
     "prepare",
     "run",
-    "trailing_values_problem",
+    "values_problem",
     "tsv",
     "values_clause",
+    "with_values",
 ]
 
 _HEADER_KEYS = {"summary", "description"}
@@ -127,11 +129,29 @@ def named_query_text(name: str) -> str:
     return bundled.read_text("careerkg.queries", f"{name}.rq")
 
 
-def values_clause(bindings: dict[str, Identifier]) -> str:
-    """Bindings as a trailing SPARQL ``VALUES`` block, for servers that take no initial bindings.
+#: The prologue of a query: comments, BASE and PREFIX declarations.
+PROLOGUE = re.compile(r"\A(?:\s+|#[^\n]*\n?|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: dict[str, Identifier]) -> str:
+    """``text`` with ``bindings`` as a ``VALUES`` block opening its WHERE clause, for servers that take no
+    initial bindings. Inside the WHERE clause every engine joins it before grouping, unions and BINDs; after
+    the query (where SPARQL also allows one) Virtuoso 7.2 evaluates it wrongly with UNION and BIND.
 
     Each value is an RDF term careerkg built itself (:func:`binding_value`), written with rdflib's escaping;
     an IRI that could break out of ``<...>`` is refused, so nothing the user typed becomes query syntax."""
+    if not bindings:
+        return text
+    head = PROLOGUE.match(text)
+    start = head.end() if head else 0
+    where = re.compile(r"\bWHERE\s*\{", re.IGNORECASE).search(text, start)
+    if where is None:
+        raise BindingError(": the query has no WHERE { ... } clause to put the bound values in")
+    return text[: where.end()] + values_clause(bindings) + text[where.end() :]
+
+
+def values_clause(bindings: dict[str, Identifier]) -> str:
+    """Bindings as a SPARQL ``VALUES`` block (see :func:`with_values`)."""
     if not bindings:
         return ""
     names = list(bindings)
@@ -146,33 +166,25 @@ def values_clause(bindings: dict[str, Identifier]) -> str:
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }\n"
 
 
-def trailing_values_problem(query: Query, names: list[str], text: str) -> str | None:
-    """Why bindings for ``names``, sent as a trailing ``VALUES`` block (:func:`values_clause`) after ``text``,
-    would not mean what initial bindings mean, or ``None`` when they would. A trailing block joins with the
-    query's answer: the same as binding first when each name is projected and the query does not aggregate at
-    its top level (grouping inside a sub-select is fine); and a query may end with only one such block."""
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
+def values_problem(query: Query, names: list[str]) -> str | None:
+    """Why bindings for ``names``, sent as a ``VALUES`` block opening the WHERE clause (:func:`with_values`),
+    would not mean what initial bindings mean, or ``None`` when they would. The block is joined first, as
+    initial bindings are, so grouping, unions and BINDs see it; but a sub-select sees only the variables it
+    selects, and a name the query never uses binds nothing."""
+    from rdflib.term import Variable
 
-    if names:
-        with _PARSER_LOCK:
-            parsed = parseQuery(text)
-        if isinstance(parsed[1].get("valuesClause"), CompValue):
-            return "the query ends with a VALUES block of its own, and SPARQL allows one there"
-    algebra = query.algebra
-    if algebra.name != "SelectQuery":
-        return None
-    projected = {str(v) for v in algebra.get("PV") or []}
-    missing = [name for name in names if name not in projected]
-    if missing:
-        return f"?{missing[0]} is not among the variables the query selects"
-    node = algebra.get("p")
-    while node is not None and getattr(node, "name", None) in {
-        "Project", "Slice", "Distinct", "Reduced", "OrderBy", "Extend", "Filter", "AggregateJoin", "Group"
-    }:  # fmt: skip
-        if node.name in {"AggregateJoin", "Group"}:
-            return "the query groups or aggregates its answer"
-        node = node.get("p")
+    used = {str(node) for node in _walk(query.algebra) if isinstance(node, Variable)}
+    for name in names:
+        if name not in used:
+            return f"?{name} does not occur in the query"
+    for node in _walk(query.algebra):
+        if getattr(node, "name", None) == "ToMultiSet":  # a sub-select
+            inner = node.get("p")
+            selected = {str(v) for v in (inner.get("PV") or [])} if hasattr(inner, "get") else set()
+            inside = {str(n) for n in _walk(inner) if isinstance(n, Variable)}
+            for name in names:
+                if name in inside and name not in selected:
+                    return f"?{name} is used inside a sub-select that does not select it"
     return None
 
 
