@@ -25,7 +25,7 @@ from typing import Any
 
 from careerkg.errors import CareerkgError, CredentialsError, EndpointError, IncompleteAnswerError, QueryTimeoutError
 from careerkg.sparql.limits import TimeLimit, deadline
-from careerkg.sparql.paging import Page, all_rows
+from careerkg.sparql.paging import Page, Proven, all_rows
 from careerkg.sparql.queries import json_solutions
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -256,6 +256,7 @@ class SparqlEndpoint:
         self.url = check_url(_without_credentials(url))
         self.graph = check_graph_iri(graph) if graph else None
         self.timeout = timeout
+        self._proven = Proven()  # the largest answer this server gave whole (see careerkg.sparql.paging)
         #: The user every request authenticates as, when the server asks (HTTP Basic or Digest).
         self.user = user
         self._opener = _opener(self.url, user, password)
@@ -346,7 +347,7 @@ class SparqlEndpoint:
         """Every solution of a SELECT query, each a mapping from variable name to RDF term: all of them, fetched
         page by page when the server caps its answers, or :class:`IncompleteAnswerError`
         (:mod:`careerkg.sparql.paging`)."""
-        return all_rows(self._page, query, self.url)
+        return all_rows(self._page, query, self.url, self._proven)
 
     def _page(self, query: str) -> Page:
         response = self.request(query, "application/sparql-results+json")

@@ -8,13 +8,15 @@ received are as many as the server counts:
 1. the query becomes a sub-select (its prologue moved out), ordered by its own ORDER BY keys when they are
    plain variables, then by every projected variable, so that pages are stable;
 2. the first request asks for everything; a second, ``SELECT (COUNT(*) ...) { { query } }``, asks how many
-   rows there are (one row: a cap cannot cut it);
+   rows there are (one row: a cap cannot cut it). A cap is one number for a server: once the server has
+   given an answer of n rows whole, it cuts none below n, so an answer with fewer rows than the largest one
+   proven whole needs no count (:class:`Proven` keeps that number for a server);
 3. if fewer arrived, the rest is fetched with ``OFFSET``, in pages as large as the first one, until the count
    is reached; a query whose order cannot be reproduced (ORDER BY an expression) cannot be paged, and a short
    answer to it is an :class:`~careerkg.errors.IncompleteAnswerError`.
 
-Checking costs the server one more evaluation of each query; careerkg's own queries ask for a batch of
-profiles at a time, so each evaluation is small.
+Checking costs the server one more evaluation of a query now and then; careerkg's own queries ask for a batch
+of profiles at a time, so each evaluation is small.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from careerkg.errors import IncompleteAnswerError
 from careerkg.sparql.queries import PROLOGUE
 from rdflib.term import Node, Variable
 
-__all__ = ["Page", "PagedSelect", "all_rows"]
+__all__ = ["Page", "PagedSelect", "Proven", "all_rows"]
 
 #: The variable the row count comes back in (a name no query of careerkg's or a user's is likely to use).
 _COUNT = "careerkgRowCount"
@@ -38,6 +40,13 @@ class Page:
 
     rows: list[dict[str, Node]]
     max_rows: int | None = None
+
+
+@dataclass
+class Proven:
+    """The most rows one server has been seen to give whole (checked against its own count)."""
+
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,18 +101,25 @@ def _order_keys(algebra: object, projected: list[str]) -> tuple[str, ...] | None
     return tuple(keys)
 
 
-def all_rows(fetch: Callable[[str], Page], query: str, source: str) -> list[dict[str, Node]]:
+def all_rows(
+    fetch: Callable[[str], Page], query: str, source: str, proven: Proven | None = None
+) -> list[dict[str, Node]]:
     """Every row of the SELECT ``query``, asked of a server by ``fetch`` (one request each), checked against
-    the server's own count; :class:`IncompleteAnswerError` when they cannot all be had."""
+    the server's own count unless fewer than ``proven.rows`` came; :class:`IncompleteAnswerError` when they
+    cannot all be had."""
+    proven = proven if proven is not None else Proven()
     paged = PagedSelect.of(query)
     first = fetch(paged.page() if paged.order is not None else query)
     rows = list(first.rows)
+    if first.max_rows is None and len(rows) < proven.rows:
+        return rows  # the server gave more than this whole before: it did not cut this one
     counted = fetch(paged.count()).rows
     try:
         total = int(str(counted[0][_COUNT]))
     except (IndexError, KeyError, ValueError) as error:
         raise IncompleteAnswerError(f"{source}: the server did not count the answer's rows") from error
     if len(rows) == total:
+        proven.rows = max(proven.rows, total)
         return rows
     if paged.order is None or not rows or len(rows) > total:
         raise IncompleteAnswerError(
