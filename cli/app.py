@@ -122,6 +122,7 @@ COMMANDS = {
     "graph": "careerkg.cli.graph:graph",
     "export": "careerkg.cli.export:export",
     "knowledge": "careerkg.cli.knowledge:knowledge",
+    "profiles": "careerkg.cli.profiles:profiles",
 }
 
 

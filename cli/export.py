@@ -11,6 +11,7 @@ from careerkg.cli.render import emit_rdf
 from careerkg.io.rdfout import RDF_FORMATS
 from careerkg.knowledge import bundled
 from careerkg.knowledge.bundled import Part
+from careerkg.knowledge.graphs import requirement_axioms_document
 from careerkg.vocab import bind_prefixes
 from rdflib import Graph
 
@@ -28,7 +29,10 @@ _PARTS = [part.value for part in Part] + ["packs", "all"]
     default="all",
     show_default=True,
     help="ontology: the OWL vocabulary; kg: the article's knowledge and alignments; shapes: the SHACL "
-    "shapes; packs: what the knowledge packs loaded with --knowledge state, with their own prefixes; all: one "
+    "shapes; profile-shapes: the profile shapes alone (SHACL Core only, for validators without SHACL-SPARQL); "
+    "axioms: the OWL 2 RL axioms generated from the requirements, as an ontology importing the knowledge "
+    "(ontology/requirement-axioms.ttl is this, for the article's knowledge); packs: what the knowledge "
+    "packs loaded with --knowledge state, with their own prefixes; all: one "
     "self-contained OWL document (vocabulary, knowledge, alignments, the loaded packs and the OWL 2 RL "
     "axioms generated from the requirements).",
 )
@@ -59,6 +63,8 @@ def export(settings: Settings, part: str, inferred: bool, fmt: str | None, outpu
     Examples:
       careerkg export -o careerkg.owl            # everything, RDF/XML, for Protégé
       careerkg export --part shapes              # SHACL shapes, Turtle
+      careerkg export --part profile-shapes      # the profile shapes alone (SHACL Core)
+      careerkg export --part axioms -o ontology/requirement-axioms.ttl   # regenerate the shipped axioms
       careerkg export --part kg --format nt      # the article's knowledge, N-Triples
       careerkg --knowledge pack.ttl export --part packs   # what the pack states, as careerkg uses it
       careerkg export --inferred -o full.ttl     # with the OWL 2 RL closure materialised
@@ -67,10 +73,14 @@ def export(settings: Settings, part: str, inferred: bool, fmt: str | None, outpu
         graph = settings.engine.ontology_document()
     elif part == "packs":
         graph = _packs(settings.engine)
+    elif part == Part.AXIOMS.value:
+        # generated from the knowledge in use (never the shipped copy, which this regenerates)
+        settings.engine.prepared  # noqa: B018 - the packs are checked before their axioms are exported
+        graph = requirement_axioms_document(settings.engine.knowledge_set)
     else:
         graph = bundled.load([part])
     if inferred:
-        if part == "shapes":
+        if part in {Part.SHAPES.value, Part.PROFILE_SHAPES.value}:
             raise click.UsageError("--inferred applies to the ontology and knowledge base, not to the shapes")
         graph += settings.engine.reasoner.knowledge_closure
     emit_rdf(graph, fmt, output)

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -40,13 +41,15 @@ from careerkg.knowledge import bundled
 from careerkg.knowledge.catalogue import curie
 from careerkg.knowledge.names import TermIndex
 from careerkg.model import Facts, Term, term
-from careerkg.vocab import CK, OWL, RDF, RDFS, bind_prefixes
+from careerkg.vocab import CK, OWL, RDF, RDFS, XSD, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 __all__ = [
+    "ill_formed",
     "knowledge_statements",
     "local_contexts",
+    "read_numbers_strictly",
     "parse_rdf",
     "CONTEXT_IRI",
     "GENERATED_PROFILE_PREFIX",
@@ -100,6 +103,63 @@ def refuse_xml_declarations(data: bytes, name: str) -> None:
             f"{name}:{line}: RDF/XML with a DOCTYPE or entity declarations is refused (entities can expand "
             "without bound or reach files and the network); write the IRIs out in full, or use Turtle"
         )
+
+
+#: The lexical forms XML Schema gives the numeric datatypes of profiles (XSD 1.1 Part 2, 3.3.3 and 3.4.13).
+#: rdflib reads more than these (Python's Decimal takes "3.5E0" and "Infinity", int takes "3_0") and then
+#: rewrites the literal in its canonical form ("3.5"), while the W3C validators (rdf-validate-shacl,
+#: shacl-engine) reject such a literal as ill-formed: careerkg does too.
+_LEXICAL_FORMS = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+}
+
+
+def ill_formed(value: Literal) -> bool:
+    """Whether ``value`` is an ill-formed literal: its lexical form is not one its datatype allows (for
+    xsd:integer and xsd:decimal, XML Schema's grammar; for the other datatypes, rdflib's judgement)."""
+    if value.ill_typed:
+        return True
+    pattern = _LEXICAL_FORMS.get(str(value.datatype)) if value.datatype is not None else None
+    return pattern is not None and pattern.fullmatch(str(value)) is None
+
+
+def _strict(datatype: str, convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    pattern = _LEXICAL_FORMS[datatype]
+
+    def constructor(lexical: str) -> Any:
+        # rdflib passes bytes where a parser gave them
+        text = lexical.decode("utf-8") if isinstance(lexical, bytes) else str(lexical)
+        if pattern.fullmatch(text) is None:
+            raise ValueError(f"{text!r} is not a lexical form of {datatype}")
+        return convert(text)
+
+    return constructor
+
+
+#: rdflib's conversions of the two datatypes, made strict.
+_STRICT_CONVERSIONS: dict[str | None, Callable[[str], Any] | None] = {
+    XSD.decimal: _strict(str(XSD.decimal), Decimal),
+    XSD.integer: _strict(str(XSD.integer), int),
+}
+
+
+def read_numbers_strictly() -> None:
+    """Make rdflib read xsd:integer and xsd:decimal literals by XML Schema's grammar: an ill-formed one such
+    as ``"3.5E0"^^xsd:decimal`` is then ill-typed from the moment it is parsed (``Literal.ill_typed``),
+    keeps its lexical form (rdflib would otherwise rewrite it as ``"3.5"``, hiding the fault) and stays so
+    when pickled to a worker; so that every validator careerkg runs (its compiled shapes, and pySHACL, which
+    reads the flag for ``sh:datatype``) judges it as the W3C validators do. Well-formed literals read
+    exactly as before. Called before each parse: owlrl puts rdflib's own conversions back after a closure."""
+    # rdflib's table of lexical conversions, the one rdflib.term.bind fills (bind would also add a rule for
+    # writing numbers, again on every call; the writing side needs no change) and owlrl swaps
+    from rdflib.term import _toPythonMapping
+
+    if _toPythonMapping.get(XSD.decimal) is not _STRICT_CONVERSIONS[XSD.decimal]:
+        _toPythonMapping.update(_STRICT_CONVERSIONS)
+
+
+read_numbers_strictly()
 
 
 _PROFILE_PROPERTIES = (CK.currentRole, CK.yearsInRole, CK.productsManaged, CK.hasSkill)
@@ -423,6 +483,7 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     (``turtle``, ``nt``, ``xml``, ``json-ld`` or ``json``); without a telling suffix the content decides."""
     if not source.data.strip():
         raise UnreadableInputError(f"{source.name}: empty input, no profile to read")
+    read_numbers_strictly()
     lines = fmt in {None, "json", "jsonl"} and _is_json_lines(source, None)
     fmt = "json" if fmt == "jsonl" else fmt
     text: str | None = None
@@ -582,6 +643,7 @@ def record_facts(
 
     Plain JSON records of the usual shape take a direct path; anything else goes through rdflib's JSON-LD
     parser. Both give the same facts (tested)."""
+    read_numbers_strictly()
     doc = _plain_record(record, where, terms, seen)
     subject = doc.get("@id")
     if isinstance(subject, str) and doc.get("@context") is not None and "@graph" not in doc:

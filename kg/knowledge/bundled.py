@@ -26,6 +26,11 @@ class Part(str, Enum):
     KG = "kg"
     #: The SHACL shapes, for profiles and for the knowledge base.
     SHAPES = "shapes"
+    #: The SHACL shapes for profiles alone: SHACL Core only, for validators without SHACL-SPARQL.
+    PROFILE_SHAPES = "profile-shapes"
+    #: The OWL 2 RL axioms generated from the requirements (:func:`careerkg.knowledge.axioms.axioms_document`),
+    #: as shipped for other tools. careerkg's own graphs generate them instead of loading this file.
+    AXIOMS = "axioms"
 
 
 #: Which shipped files make up each part, in load order.
@@ -33,6 +38,8 @@ PART_FILES: dict[Part, tuple[str, ...]] = {
     Part.ONTOLOGY: ("careerkg.ttl",),
     Part.KG: ("knowledge.ttl", "alignments.ttl"),
     Part.SHAPES: ("profile-shapes.ttl", "knowledge-shapes.ttl"),
+    Part.PROFILE_SHAPES: ("profile-shapes.ttl",),
+    Part.AXIOMS: ("requirement-axioms.ttl",),
 }
 
 #: The data packages and the file suffixes each ships.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from careerkg.io.profiles import ill_formed
 from careerkg.model import Facts, Term, term
 from careerkg.validation.shacl import Violation
 from careerkg.vocab import RDF, RDFS, SH, XSD
@@ -127,7 +128,9 @@ def _property_shape(graph: Graph, shape: Node) -> _PropertyShape:
 
 
 def _well_typed(value: Literal, datatype: str) -> bool:
-    if str(value.datatype) != datatype or getattr(value, "ill_typed", False):
+    # ill-formed by XML Schema's grammar too, not only by rdflib's reading: "3.5E0"^^xsd:decimal fails
+    # sh:datatype, as in the W3C validators (SHACL 4.1.1: an ill-typed literal does not match its datatype)
+    if str(value.datatype) != datatype or ill_formed(value):
         return False
     expected = _PYTHON_TYPES.get(datatype)
     python = value.toPython()
@@ -145,7 +148,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _compares(value: Term, kind: str, bound: Any) -> bool:
-    if not isinstance(value, Literal) or getattr(value, "ill_typed", False):
+    if not isinstance(value, Literal) or ill_formed(value):
         return False
     python = value.toPython()
     if isinstance(python, (str, bytes)) or python is None or isinstance(python, Literal):
