@@ -258,10 +258,20 @@ WHERE {
 }
 """
 
-#: The profiles a store holds (anything with a current role), as the profile-facts query finds them.
-_PROFILES = """
+#: The next profiles a store holds (anything with a current role, as the profile-facts query finds them), in
+#: the order of their IRIs, after a given one: pages by key, as a server that caps sorted answers (Virtuoso
+#: sorts no more than its row cap, whatever the OFFSET) can give them.
+_PROFILES_AFTER = """
 PREFIX ck: <https://w3id.org/careerkg#>
-SELECT DISTINCT ?profile WHERE { ?profile ck:currentRole ?current . }
+SELECT DISTINCT ?profile
+WHERE {{ ?profile ck:currentRole ?current . FILTER (isIRI(?profile) && STR(?profile) > {after}) }}
+ORDER BY STR(?profile) LIMIT {limit}
+"""
+
+#: Whether a store holds a profile that is a blank node (which no query can name).
+_ANONYMOUS_PROFILES = """
+PREFIX ck: <https://w3id.org/careerkg#>
+SELECT (COUNT(DISTINCT ?profile) AS ?n) WHERE { ?profile ck:currentRole ?current . FILTER (isBlank(?profile)) }
 """
 
 #: Every statement about some profiles: the profile-facts query's pattern, as rows.
@@ -302,25 +312,28 @@ def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool =
     left out."""
     from careerkg.errors import IncompleteAnswerError
 
-    found = [row["profile"] for row in dataset.select(_PROFILES)]
-    anonymous = [p for p in found if not isinstance(p, URIRef)]
+    anonymous = int(str(dataset.select(_ANONYMOUS_PROFILES)[0].get("n", 0)))
     if anonymous:
         raise IncompleteAnswerError(
-            f"{len(anonymous)} profile(s) in the store are blank nodes, which a query cannot name; give each "
-            "profile an IRI (careerkg gives one to every profile it stores)"
+            f"{anonymous} profile(s) in the store are blank nodes, which a query cannot name; give each profile "
+            "an IRI (careerkg gives one to every profile it stores)"
         )
-    profiles = sorted({p for p in found if isinstance(p, URIRef)}, key=str)
     eligible, met = bundled.query_text("eligible"), bundled.query_text("met-requirements")
     asserted: dict[str, Facts] = {}
     derived: dict[str, Facts] = {}
-    for start in range(0, len(profiles), BATCH):
-        batch = profiles[start : start + BATCH]
+    after = Literal("")
+    while True:
+        rows = dataset.select(_PROFILES_AFTER.format(after=after.n3(), limit=BATCH))
+        batch = [row["profile"] for row in rows if isinstance(row.get("profile"), URIRef)]
+        if not batch:
+            break
         for row in dataset.select(for_profiles(_PROFILE_STATEMENTS, batch)):
             asserted.setdefault(str(row["profile"]), set()).add((str(row["property"]), term(row["value"])))
         for row in dataset.select(for_profiles(eligible, batch)):
             derived.setdefault(str(row["profile"]), set()).add((_ELIGIBLE, str(row["role"])))
         for row in dataset.select(for_profiles(met, batch)):
             derived.setdefault(str(row["profile"]), set()).add((_MEETS, str(row["requirement"])))
+        after = Literal(str(batch[-1]))
     # Facts the store derived are not the profile's own statements: a profile's asserted facts leave them out.
     own = {_ELIGIBLE, _MEETS}
     named = {str(o) for facts in (*asserted.values(), *derived.values()) for p, o in facts

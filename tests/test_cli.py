@@ -91,6 +91,7 @@ COMMANDS = [
     "export",
     "serve",
     "push",
+    "profiles",
 ]
 
 
