@@ -259,13 +259,14 @@ WHERE {
 """
 
 #: The next profiles a store holds (anything with a current role, as the profile-facts query finds them), in
-#: the order of their IRIs, after a given one: pages by key, as a server that caps sorted answers (Virtuoso
-#: sorts no more than its row cap, whatever the OFFSET) can give them.
+#: the order of their IRIs' strings (selected, so that a cut page can be paged too), after a given one: pages by
+#: key, as a server that caps sorted answers (Virtuoso sorts no more than its row cap, whatever the OFFSET) can
+#: give them.
 _PROFILES_AFTER = """
 PREFIX ck: <https://w3id.org/careerkg#>
-SELECT DISTINCT ?profile
+SELECT DISTINCT ?profile (STR(?profile) AS ?key)
 WHERE {{ ?profile ck:currentRole ?current . FILTER (isIRI(?profile) && STR(?profile) > {after}) }}
-ORDER BY STR(?profile) LIMIT {limit}
+ORDER BY ?key LIMIT {limit}
 """
 
 #: Whether a store holds a profile that is a blank node (which no query can name).
