@@ -325,7 +325,7 @@ def assess_in_dataset(dataset: SparqlDataset, catalogue: Catalogue, gaps: bool =
     after = Literal("")
     while True:
         rows = dataset.select(_PROFILES_AFTER.format(after=after.n3(), limit=BATCH))
-        batch = [row["profile"] for row in rows if isinstance(row.get("profile"), URIRef)]
+        batch: list[URIRef] = [p for row in rows if isinstance(p := row.get("profile"), URIRef)]
         if not batch:
             break
         for row in dataset.select(for_profiles(_PROFILE_STATEMENTS, batch)):
