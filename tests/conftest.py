@@ -6,16 +6,17 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from careerkg.cli import cli
 from careerkg.knowledge.graphs import knowledge_graph
 from click.testing import CliRunner, Result
 from rdflib import Graph
+
+# RunningServer, VirtuosoServer and free_port are imported from here by the tests (from conftest import ...)
+from benchmarks.servers import RunningServer, VirtuosoServer, find_oxigraph, find_virtuoso, free_port, start_oxigraph
 
 
 @pytest.fixture(scope="session")
@@ -71,66 +72,7 @@ def run_exe(careerkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]
     return run
 
 
-# -- servers on loopback, started and stopped by the tests ----------------------------------------------------
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Any, timeout: float = 90.0) -> None:
-    """Poll ``url`` until it answers (or fail with the server's output if it exits or never answers)."""
-    import time
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            output = log.read().decode("utf-8", "replace")
-            pytest.fail(f"the server exited with {process.returncode}:\n{output}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail(f"the server at {url} did not answer within {timeout} s")
-
-
-class RunningServer:
-    """A server process on a loopback port."""
-
-    def __init__(self, args: list[str], port: int, ready_path: str, cwd: Path | None = None) -> None:
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop(); a pipe nobody reads could fill up
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd)
-        try:
-            wait_until_up(self.base + ready_path, self.process, self.log)
-        except BaseException:
-            self.stop()
-            raise
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+# -- servers on loopback, started and stopped by the tests (the launching is benchmarks/servers.py's) ----------
 
 
 @pytest.fixture(scope="session")
@@ -160,8 +102,7 @@ def careerkg_server(start_careerkg_server: Callable[..., RunningServer]) -> Runn
 
 def oxigraph_exe() -> str:
     """The ``oxigraph`` server command (PyPI package oxigraph); CI must have it, elsewhere the tests skip."""
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    found = find_oxigraph()
     if not found:
         if os.environ.get("CI"):
             pytest.fail("the oxigraph server is not installed, and CI must run the integration tests")
@@ -175,10 +116,7 @@ def oxigraph_server(tmp_path: Path) -> Callable[[], RunningServer]:
     started: list[RunningServer] = []
 
     def start() -> RunningServer:
-        port = free_port()
-        location = tmp_path / f"oxigraph-{port}"
-        args = [oxigraph_exe(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        server = RunningServer(args, port, "/query?query=ASK%7B%7D")
+        server = start_oxigraph(tmp_path / f"oxigraph-{len(started)}", oxigraph_exe())
         started.append(server)
         return server
 
@@ -190,116 +128,12 @@ def oxigraph_server(tmp_path: Path) -> Callable[[], RunningServer]:
 def virtuoso_exes() -> tuple[str, str]:
     """OpenLink Virtuoso's server and its SQL client (Debian package virtuoso-opensource, which .ci/run installs);
     CI must have them, elsewhere the tests skip."""
-    server, client = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if not server or not client:
+    found = find_virtuoso()
+    if not found:
         if os.environ.get("CI"):
             pytest.fail("Virtuoso (virtuoso-t, isql-vt) is not installed, and CI must run the integration tests")
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    return server, client
-
-
-#: What the README tells a Virtuoso user to run so that careerkg can push by the anonymous endpoints
-#: (/sparql-graph-crud, /sparql): the role that may run SPARQL Update, given to the account those endpoints
-#: run as. A fresh database has no graph-level permissions, so nothing more is needed.
-VIRTUOSO_GRANT = 'GRANT SPARQL_UPDATE TO "SPARQL";'
-
-
-class VirtuosoServer(RunningServer):
-    """A Virtuoso server on loopback with a scratch database in ``directory``: the HTTP port at :attr:`base`
-    (/sparql, /sparql-auth, /sparql-graph-crud, /sparql-graph-crud-auth), the SQL port for isql, the
-    administrator dba with password dba, and the server's default limits (ResultSetMaxRows 10,000)."""
-
-    def __init__(self, directory: Path, grant: bool = True) -> None:
-        server, self.client = virtuoso_exes()
-        port, self.sql_port = free_port(), free_port()
-        while self.sql_port == port:
-            self.sql_port = free_port()
-        database = directory / "db"
-        database.mkdir(parents=True, exist_ok=True)
-        config = directory / "virtuoso.ini"
-        config.write_text(_virtuoso_ini(directory, database, port, self.sql_port), encoding="utf-8")
-        super().__init__(
-            [server, "+foreground", "+configfile", str(config)], port, "/sparql?query=ASK%7B%7D", directory
-        )
-        if grant:
-            try:
-                self.sql(VIRTUOSO_GRANT)
-            except BaseException:
-                self.stop()
-                raise
-
-    def sql(self, statements: str, timeout: float = 30.0) -> str:
-        """Run SQL statements as dba; their output. The SQL port opens just after the HTTP one: a refused
-        connection is tried again for a while."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while True:
-            done = subprocess.run(
-                [self.client, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
-                capture_output=True, text=True, timeout=timeout,
-            )  # fmt: skip
-            if done.returncode == 0 and "*** Error" not in done.stderr:
-                return done.stdout
-            if done.returncode == 0 or time.monotonic() > deadline:  # an SQL error, or the port never opened
-                raise AssertionError(f"isql {statements!r} failed: {done.stderr.strip()}\n{self.output()[-2000:]}")
-            time.sleep(0.2)
-
-
-def _virtuoso_ini(directory: Path, database: Path, port: int, sql_port: int) -> str:
-    """A configuration for a throw-away server: the Debian package's sample, with every file in the scratch
-    directory, both ports on loopback, and only the scratch directory readable by SQL file functions. The
-    [SPARQL] section is the package's own, so answers are capped as an installed server caps them."""
-    return f"""\
-[Database]
-DatabaseFile       = {database}/virtuoso.db
-ErrorLogFile       = {database}/virtuoso.log
-LockFile           = {database}/virtuoso.lck
-TransactionFile    = {database}/virtuoso.trx
-xa_persistent_file = {database}/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile       = {database}/virtuoso-temp.db
-TransactionFile    = {database}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-
-[Parameters]
-ServerPort               = 127.0.0.1:{sql_port}
-DisableUnixSocket        = 1
-DisableTcpSocket         = 0
-MaxClientConnections     = 10
-CheckpointInterval       = 60
-O_DIRECT                 = 0
-CaseMode                 = 2
-MaxStaticCursorRows      = 5000
-AllowOSCalls             = 0
-DirsAllowed              = {directory}
-NumberOfBuffers          = 10000
-MaxDirtyBuffers          = 6000
-
-[HTTPServer]
-ServerPort                  = 127.0.0.1:{port}
-ServerRoot                  = {directory}
-MaxClientConnections        = 10
-EnabledDavVSP               = 0
-HTTPProxyEnabled            = 0
-ServerThreads               = 10
-MaxKeepAlives               = 10
-KeepAliveTimeout            = 10
-Charset                     = UTF-8
-
-[SPARQL]
-ResultSetMaxRows           = 10000
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime      = 60
-DefaultQuery               = select distinct ?Concept where {{[] a ?Concept}} LIMIT 100
-"""
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +144,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., V
     started: list[VirtuosoServer] = []
 
     def start(grant: bool = True) -> VirtuosoServer:
-        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), grant)
+        server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), grant, virtuoso_exes())
         started.append(server)
         return server
 
