@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from careerkg.eligibility import Assessment, assess
 from careerkg.errors import (
@@ -54,9 +54,12 @@ if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query  # rdflib's SPARQL engine is slow to import: only when used
     from rdflib.query import Result
 
-__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "QueryRun", "merge_evaluations", "profile_facts"]
+__all__ = ["DEFAULT_REASONER", "Engine", "Evaluation", "Evaluator", "QueryRun", "merge_evaluations", "profile_facts"]
 
 T = TypeVar("T", bound="Answer")
+
+#: Who answers a SPARQL query over an in-memory graph (see :meth:`Engine.run_query`).
+Evaluator = Literal["auto", "rdflib", "oxigraph"]
 
 log = logging.getLogger("careerkg")
 
@@ -315,6 +318,7 @@ class Engine:
         time_limit: float | None = 300.0,
         max_results: int | None = 1_000_000,
         input_format: str | None = None,
+        evaluator: Evaluator = "auto",
     ) -> dict[str, Any] | Graph:
         """Run a read-only SPARQL query over the knowledge graph, with ``profiles`` (only the valid ones, and
         with ``inferred`` what inference derives for them and the knowledge graph's own closure).
@@ -324,9 +328,9 @@ class Engine:
         graph. ``bindings`` bind variables first (values are RDF terms, or text read as a role or skill name, a
         ``ck:`` CURIE, ``<IRI>``, a number or a string). A query past ``time_limit`` seconds, or with more than
         ``max_results`` rows, raises :class:`~careerkg.errors.QueryLimitError`; invalid profiles raise
-        :class:`~careerkg.errors.InvalidProfilesError`."""
-        run = self.run_query(sparql, "query", profiles, inferred=inferred, bindings=bindings,
-                             time_limit=time_limit, max_results=max_results, input_format=input_format)  # fmt: skip
+        :class:`~careerkg.errors.InvalidProfilesError`. ``evaluator``: see :meth:`run_query`."""
+        run = self.run_query(sparql, "query", profiles, inferred=inferred, bindings=bindings, time_limit=time_limit,
+                             max_results=max_results, input_format=input_format, evaluator=evaluator)  # fmt: skip
         if run.outcome is not None:
             checked(results_of(run.outcome, run.outcome.evaluation.assessments), "raise")
         result = run.result
@@ -348,10 +352,16 @@ class Engine:
         max_results: int | None = 1_000_000,
         input_format: str | None = None,
         prepared: Query | None = None,
+        evaluator: Evaluator = "auto",
     ) -> QueryRun:
         """:meth:`query`, keeping rdflib's result, the graph it ran over and what became of the profiles (so a
         caller can render the answer in any format and report every profile). ``profiles`` may be already
-        read or evaluated; ``prepared``, the query already checked by :func:`careerkg.sparql.queries.prepare`."""
+        read or evaluated; ``prepared``, the query already checked by :func:`careerkg.sparql.queries.prepare`.
+
+        ``evaluator`` says who answers: ``"rdflib"`` (the reference), ``"oxigraph"`` (in a process of its own,
+        many times faster on large graphs; a query it does not take, see
+        :func:`careerkg.sparql.queries.oxigraph_refusal`, or data it cannot load, goes to rdflib) or
+        ``"auto"``: Oxigraph from :data:`careerkg.sparql.queries.OXIGRAPH_FROM_TRIPLES` triples on."""
         from careerkg.inputs import Documents, Outcome
         from careerkg.sparql.queries import check_size, deadline, prepare, run
 
@@ -372,6 +382,9 @@ class Engine:
             if inferred:
                 graph += outcome.evaluation.derived_graph()
         values = self.bind(bindings or {}, graph)
+        result = self._in_oxigraph(prepared, text, source, graph, values, evaluator, time_limit, max_results)
+        if result is not None:
+            return QueryRun(result, graph, outcome, prepared)
         with deadline(time_limit, source):
             try:
                 result = run(prepared, graph, values)
@@ -384,6 +397,39 @@ class Engine:
             except Exception as error:  # rdflib's evaluation of a valid query can fail in many ways
                 raise QueryFailedError(f"{source}: the query failed: {_first_line(error)}") from error
         return QueryRun(result, graph, outcome, prepared)
+
+    @staticmethod
+    def _in_oxigraph(
+        prepared: Query,
+        text: str,
+        source: str,
+        graph: Graph,
+        values: dict[str, Identifier],
+        evaluator: Evaluator,
+        time_limit: float | None,
+        max_results: int | None,
+    ) -> Result | None:
+        """The answer from Oxigraph, or ``None`` where rdflib is to answer (see :meth:`run_query`)."""
+        from careerkg.sparql.pool import UnloadableDataError
+        from careerkg.sparql.queries import (
+            OXIGRAPH_FROM_TRIPLES,
+            canonical_query_text,
+            oxigraph_refusal,
+            run_in_oxigraph,
+        )
+
+        if evaluator == "rdflib" or (evaluator == "auto" and len(graph) < OXIGRAPH_FROM_TRIPLES):
+            return None
+        refusal = oxigraph_refusal(prepared)
+        if refusal is not None:
+            log.debug("%s: answered by rdflib, as Oxigraph does not take %s", source, refusal)
+            return None
+        try:
+            return run_in_oxigraph(prepared, canonical_query_text(text, source), graph, values,
+                                   time_limit=time_limit, max_results=max_results or 0, source=source)  # fmt: skip
+        except UnloadableDataError as error:
+            log.debug("%s: answered by rdflib, as Oxigraph could not load the data: %s", source, error)
+            return None
 
     def bind(self, bindings: Mapping[str, str | Identifier], graph: Graph | None = None) -> dict[str, Identifier]:
         """Values for query variables as RDF terms: an RDF term as it is; text as a role or skill name, a CURIE

@@ -11,7 +11,7 @@ pyoxigraph is imported only by the functions that need it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -24,6 +24,7 @@ __all__ = [
     "from_oxigraph",
     "from_sparql_json",
     "node",
+    "ntriples",
     "ntriples_term",
     "parse_ntriples_term",
     "rdflib_from_oxigraph",
@@ -66,16 +67,26 @@ def facts_to_graph(profiles: Mapping[str, Facts]) -> Graph:
 _LITERALS: dict[tuple[str, str, str | None], str] = {}
 
 
+_NTRIPLES_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _ntriples_literal(value: Literal) -> str:
+    text = f'"{str(value).translate(_NTRIPLES_ESCAPES)}"'
+    if value.language:
+        return f"{text}@{value.language}"
+    return f"{text}^^<{value.datatype}>" if value.datatype else text
+
+
 def ntriples_term(value: Term | Node) -> str:
     """A term (compiled form or rdflib) in N-Triples syntax; literals' spellings are cached, since profiles
-    repeat the same few numbers and rdflib's ``n3()`` is slow."""
+    repeat the same few numbers."""
     if type(value) is str:
         return value if value.startswith("_:") else f"<{value}>"
     if isinstance(value, Literal):
         key = (str(value), str(value.datatype), value.language)
         text = _LITERALS.get(key)
         if text is None:
-            text = _LITERALS[key] = str(value.n3())
+            text = _LITERALS[key] = _ntriples_literal(value)
             if len(_LITERALS) > 100_000:
                 _LITERALS.clear()
         return text
@@ -84,6 +95,13 @@ def ntriples_term(value: Term | Node) -> str:
     if isinstance(value, BNode):
         return f"_:{value}"
     return str(value)
+
+
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Triples of rdflib terms as an N-Triples document."""
+    return "".join(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n" for s, p, o in triples).encode(
+        "utf-8"
+    )
 
 
 def to_oxigraph(value: Term | Node) -> Any:

@@ -403,7 +403,7 @@ def _parse_json(
                 iri = record.get("@id")
                 if isinstance(iri, str) and (first := first_seen.where(iri)) is not None:
                     raise UnreadableInputError(repeated_id(location, iri, first, source.name))
-                own = Graph()
+                own = Graph(bind_namespaces="none")  # the default binds dozens of prefixes per record
                 try:
                     own.parse(data=json.dumps(record), format="json-ld", publicID=RELATIVE_BASE)
                 except Exception as error:  # rdflib's JSON-LD errors have no common base class

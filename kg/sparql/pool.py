@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import pickle
 import queue
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from careerkg.formats import RESULT_FORMATS, format_named, format_of_media_type,
 from careerkg.model import parse_ntriples_term
 from careerkg.sparql.limits import TimeLimit, too_large
 
-__all__ = ["GRAPH_MEDIA_TYPES", "QueryAnswer", "QueryPool", "RESULT_MEDIA_TYPES"]
+__all__ = ["GRAPH_MEDIA_TYPES", "QueryAnswer", "QueryPool", "RESULT_MEDIA_TYPES", "UnloadableDataError", "answer_once"]
 
 #: The media types SELECT and ASK answers come in, in the order they are offered: each results format's own,
 #: then the aliases some clients send (answered with the format's own type).
@@ -131,23 +134,68 @@ def _worker(store_path: str, conn: Connection) -> None:
     threading.stack_size(_QUERY_STACK_BYTES)
     while True:
         try:
-            text, graph_form, fmt, cap, bindings = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            work = functools.partial(_answer, store, text, graph_form, fmt, cap, bindings)
-            reply: tuple[str, Any] = ("ok", _on_big_stack(work))
-        except _TooLarge:
-            reply = ("too-large", cap)
-        except SyntaxError as error:
-            reply = ("syntax", oxigraph_syntax_message(str(error)))
-        except Exception as error:  # a valid query the engine cannot evaluate: reported with its message
-            reply = ("error", f"{type(error).__name__}: {error}")
-        conn.send(reply)
+        conn.send(_reply(store, *request))
+
+
+def _reply(store: Any, text: str, graph_form: bool, fmt: str, cap: int, bindings: dict[str, str]) -> tuple[str, Any]:
+    """A worker's reply to one query: its kind (ok, too-large, syntax, error) and its value."""
+    try:
+        return "ok", _on_big_stack(functools.partial(_answer, store, text, graph_form, fmt, cap, bindings))
+    except _TooLarge:
+        return "too-large", cap
+    except SyntaxError as error:
+        return "syntax", oxigraph_syntax_message(str(error))
+    except Exception as error:  # a valid query the engine cannot evaluate: reported with its message
+        return "error", f"{type(error).__name__}: {error}"
+
+
+def _one_off() -> None:
+    """A process for one query over data it is given (``python -m careerkg.sparql.pool``, see
+    :func:`answer_once`): read the request from standard input, load the N-Triples into a store in memory,
+    write the reply to standard output, exit."""
+    from careerkg.offline import enforce, leave_the_network
+
+    leave_the_network()
+    enforce()
+    import pyoxigraph as ox
+
+    reply_to, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing but the reply goes out on standard output
+    data, *request = pickle.load(sys.stdin.buffer)
+    threading.stack_size(_QUERY_STACK_BYTES)
+    store = ox.Store()
+    try:
+        store.load(data, format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as error:  # a term rdflib holds and Oxigraph refuses (an IRI with a space)
+        reply: tuple[str, Any] = ("unloadable", str(error))
+    else:
+        reply = _reply(store, *request)
+    pickle.dump(reply, reply_to)
+    reply_to.flush()
 
 
 class _WorkerFailed(Exception):
     pass
+
+
+class UnloadableDataError(Exception):
+    """Oxigraph refused the data :func:`answer_once` was given (rdflib accepts some terms it does not)."""
+
+
+def _answered(kind: str, value: Any, answer_type: str, graph_form: bool, source: str) -> QueryAnswer:
+    """The answer a worker replied, or the error its reply stands for."""
+    named = f"{source}: " if source else ""
+    if kind == "unloadable":
+        raise UnloadableDataError(value)
+    if kind == "ok":
+        return QueryAnswer(answer_type, value)
+    if kind == "too-large":
+        raise too_large(value, "triples" if graph_form else "rows", source)
+    if kind == "syntax":
+        raise QuerySyntaxError(f"{named}SPARQL syntax error: {value}")
+    raise QueryFailedError(f"{named}the query failed: {value}")
 
 
 def _format(graph_form: bool, media_type: str) -> tuple[str, str]:
@@ -287,13 +335,7 @@ class QueryPool:
                     message = "the query worker stopped unexpectedly, twice (out of memory?); it has been restarted"
                     raise QueryWorkerError(named + message) from error
         self._idle.put(worker)
-        if kind == "ok":
-            return QueryAnswer(answer_type, value)
-        if kind == "too-large":
-            raise too_large(value, "triples" if graph_form else "rows", source)
-        if kind == "syntax":
-            raise QuerySyntaxError(f"{named}SPARQL syntax error: {value}")
-        raise QueryFailedError(f"{named}the query failed: {value}")
+        return _answered(kind, value, answer_type, graph_form, source)
 
     def start(self) -> bool:
         """Wait until every worker has opened the store (call before taking queries); :class:`OSError` with
@@ -314,3 +356,51 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
+
+
+def answer_once(
+    data: bytes,
+    text: str,
+    graph_form: bool,
+    media_type: str,
+    bindings: Mapping[str, str] | None = None,
+    *,
+    time_limit: float | None = 300.0,
+    max_results: int = 1_000_000,
+    source: str = "",
+) -> QueryAnswer:
+    """Answer one read-only query over ``data`` (N-Triples, the whole default graph) in a process of its own,
+    as :meth:`QueryPool.run` answers over a store: the process is killed at ``time_limit`` seconds (its
+    start and the loading count), and every outcome but an answer raises the same errors. Data Oxigraph
+    cannot load raises :class:`UnloadableDataError`.
+
+    The process runs this module with the same Python (not :mod:`multiprocessing`, which would import the
+    caller's main script again in it)."""
+    fmt, answer_type = _format(graph_form, media_type)
+    request = pickle.dumps((data, text, graph_form, fmt, max_results, dict(bindings or {})))
+    limit = TimeLimit(time_limit)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careerkg.sparql.pool"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    named = f"{source}: " if source else ""
+    try:
+        out, err = process.communicate(request, timeout=limit.remaining())
+    except subprocess.TimeoutExpired:
+        raise limit.exceeded(source) from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    try:
+        kind, value = pickle.loads(out)
+    except (pickle.UnpicklingError, EOFError, ValueError) as error:
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        raise QueryWorkerError(
+            f"{named}the query engine's process stopped unexpectedly (exit {process.returncode}): {last}"
+        ) from error
+    return _answered(kind, value, answer_type, graph_form, source)
+
+
+if __name__ == "__main__":
+    _one_off()

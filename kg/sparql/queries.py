@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from careerkg.errors import (
     BindingError,
@@ -48,11 +48,14 @@ __all__ = [
     "check_size",
     "deadline",
     "json_solutions",
+    "OXIGRAPH_FROM_TRIPLES",
     "named_queries",
     "named_query_text",
+    "oxigraph_refusal",
     "parse_header",
     "prepare",
     "run",
+    "run_in_oxigraph",
     "values_problem",
     "tsv",
     "values_clause",
@@ -309,12 +312,98 @@ def json_solutions(body: bytes, source: str) -> tuple[list[str], list[dict[str, 
 
 
 def run(query: Query, graph: Graph, bindings: dict[str, Identifier] | None = None) -> Result:
-    """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution)."""
+    """Run a prepared query over ``graph`` with ``bindings`` as initial bindings (never text substitution):
+    rdflib's evaluation, the reference."""
+    _check_default_graph_only(query)
+    return graph.query(query, initBindings=dict(bindings or {}))
+
+
+def _check_default_graph_only(query: Query) -> None:
     if any(getattr(part, "name", None) == "Graph" for part in _walk(query.algebra)):
         raise NoNamedGraphsError(
             "GRAPH needs named graphs, and careerkg's in-memory graph has none (everything is in the default graph)"
         )
-    return graph.query(query, initBindings=dict(bindings or {}))
+
+
+#: From how many triples a query over an in-memory graph goes to Oxigraph: below it, rdflib answers about as
+#: soon as a worker process would have started.
+OXIGRAPH_FROM_TRIPLES = 5_000
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def oxigraph_refusal(query: Query) -> str | None:
+    """Why :func:`run_in_oxigraph` does not take ``query`` (``None``: it does). Refused: DESCRIBE (each
+    engine chooses its own description of a resource); GROUP_CONCAT (of strings sharing a language tag,
+    Oxigraph keeps the tag and rdflib does not); functions named by IRI other than the XSD casts (rdflib may
+    have extensions registered). Everything else is SPARQL 1.1, which both engines implement alike; the
+    parity tests hold them to the same answers."""
+    if query.algebra.name == "DescribeQuery":
+        return "DESCRIBE"
+    for part in _walk(query.algebra):
+        name = getattr(part, "name", None)
+        if name == "Aggregate_GroupConcat":
+            return "GROUP_CONCAT"
+        if name == "Function" and not str(part.get("iri", "")).startswith(_XSD):
+            return f"the function <{part.get('iri')}>"
+    return None
+
+
+#: The form of the answer a worker is asked for, by the query's form.
+_WORKER_MEDIA = {
+    "SelectQuery": "application/sparql-results+json",
+    "AskQuery": "application/sparql-results+json",
+    "ConstructQuery": "application/n-triples",
+}
+
+
+def run_in_oxigraph(
+    query: Query,
+    text: str,
+    graph: Graph,
+    bindings: dict[str, Identifier] | None = None,
+    *,
+    time_limit: float | None = 300.0,
+    max_results: int = 1_000_000,
+    source: str = "",
+) -> Result:
+    """What :func:`run` answers, computed by Oxigraph in a process of its own (see
+    :func:`careerkg.sparql.pool.answer_once`): many times faster over large graphs, and stopped for certain
+    at ``time_limit``. ``text`` is :func:`canonical_query_text` of the query ``query`` was prepared from;
+    the query must not be refused by :func:`oxigraph_refusal`. The answer is rdflib's :class:`Result`, with
+    literals in their canonical lexical forms (Oxigraph stores values). Data Oxigraph cannot load (an IRI
+    that is not one) raises :class:`careerkg.sparql.pool.UnloadableDataError`, for the caller to fall back
+    on :func:`run`."""
+    from careerkg.model import ntriples, ntriples_term
+    from careerkg.sparql.pool import answer_once
+    from rdflib.term import Variable
+
+    _check_default_graph_only(query)
+    form = query.algebra.name
+    answer = answer_once(
+        ntriples(graph),
+        text,
+        form == "ConstructQuery",
+        _WORKER_MEDIA[form],
+        {name: ntriples_term(value) for name, value in (bindings or {}).items()},
+        time_limit=time_limit,
+        max_results=max_results,
+        source=source,
+    )
+    if form == "ConstructQuery":
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=answer.body, format="nt")
+        return result
+    if form == "AskQuery":
+        result = Result("ASK")
+        result.askAnswer = bool(json.loads(answer.body).get("boolean"))
+        return result
+    variables, rows = json_solutions(answer.body, source)
+    result = Result("SELECT")
+    result.vars = [Variable(name) for name in variables]
+    # json_solutions gives IRIs, blank nodes and literals only: rdflib's Identifier terms
+    result.bindings = [{Variable(name): cast(Identifier, value) for name, value in row.items()} for row in rows]
+    return result
 
 
 def _tsv_term(term: Node | None) -> str:
