@@ -13,10 +13,8 @@ from careerkg.cli.inputs import (
     ProfileInputs,
     endpoint_option,
     endpoint_password,
-    evaluate_inputs,
     graph_option,
     profile_format_option,
-    profiles_argument,
     read_inputs,
     report,
     store_option,
@@ -25,9 +23,12 @@ from careerkg.cli.inputs import (
 from careerkg.cli.stream import print_assessments, profile_heading
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from careerkg.eligibility import Assessment
     from careerkg.engine import Engine, Evaluation
-    from careerkg.reports import Results
+    from careerkg.reports import GapReport, Results
+    from careerkg.upskilling import GroupUpskilling, Upskilling
 
 
 def all_cores() -> int:
@@ -179,9 +180,16 @@ def _held_at(engine: Engine, endpoint: str, graph: str | None, user: str | None)
 
 
 @click.command()
-@profiles_argument
+@click.argument("profiles", nargs=-1, metavar="[PROFILE]...")
 @profile_format_option
 @click.option("--target", metavar="ROLE", help="Only the move into ROLE (IRI, ck: CURIE, local name or label).")
+@click.option(
+    "--group",
+    "group",
+    metavar="PROFILES",
+    help="Sum the upskilling analysis over every profile of this input (any profile input): for each skill or "
+    "threshold, how many profiles it opens a move for.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -191,26 +199,57 @@ def _held_at(engine: Engine, endpoint: str, graph: str | None, user: str | None)
     help="table for people; json, jsonl or csv for programs.",
 )
 @pass_settings
-def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None, target: str | None, fmt: str) -> None:
-    """What is missing for the moves not yet open, closest first.
+def gaps(
+    settings: Settings,
+    profiles: tuple[str, ...],
+    input_format: str | None,
+    target: str | None,
+    group: str | None,
+    fmt: str,
+) -> None:
+    """What is missing for the moves not yet open, closest first, and which single change opens most.
 
     For each move out of the profile's current role that it cannot make yet: the essential requirements it
-    misses and a match score (essential met/total; optional met/total counted separately). With --target,
-    only the move into that role, open or not; if no single move leads there, `careerkg path` shows routes.
+    misses and a match score (essential met/total; optional met/total counted separately). Then every skill,
+    or threshold (years in role, products managed), that alone would open new moves, ranked by how many
+    (each tried on a copy of the profile and evaluated as `eligible` does), and the near misses: moves one
+    essential requirement away. With --target, only the move into that role, open or not.
+
+    With --group, the analysis summed over a group: for each skill or threshold, how many of its profiles it
+    would open at least one move for, and how many moves in all. Invalid profiles are reported and counted
+    (exit code 1), unreadable records too (exit code 2).
 
     \b
     Examples:
       careerkg gaps examples/ada.json
       careerkg gaps examples/ada.json --target "chief operating officer"
+      careerkg gaps --group examples/team.jsonl
     """
-    from careerkg.cli.render import csv_text, table
-    from careerkg.reports import gaps_report
-
     engine = settings.engine
+    if group is not None:
+        if profiles or target is not None:
+            raise click.UsageError("--group takes the group's input alone (no PROFILE, no --target)")
+        profiles = (group,)
+    elif not profiles:
+        raise click.UsageError("Missing argument 'PROFILE...' (or give --group).")
     target_iri = engine.terms.role(target) if target else None
     inputs = read_inputs(profiles, engine.terms, input_format)
-    evaluation, _ = evaluate_inputs(engine, inputs)
-    results = gaps_report(evaluation.assessments, engine.catalogue, target_iri)
+    outcome = engine.evaluate_documents(inputs.documents)
+    report(outcome)
+    results = engine.gap_reports(outcome, target_iri)
+    evaluation = outcome.evaluation
+    if group is not None:
+        from careerkg.reports import group_report
+
+        _print_group(group_report(results), len(evaluation.invalid), inputs.unreadable, fmt)
+    else:
+        _print_gaps(results, fmt, engine.catalogue.prefixes)
+    finish(inputs, evaluation)
+
+
+def _print_gaps(results: list[GapReport], fmt: str, prefixes: Mapping[str, str]) -> None:
+    from careerkg.cli.render import csv_text, short, table
+
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in results], indent=2))
     elif fmt == "jsonl":
@@ -226,12 +265,16 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
             for a, moves in ((r.assessment, r.moves) for r in results) for m in moves
         ]  # fmt: skip
         click.echo(csv_text(headers, rows), nl=False)
+        return
     else:
         for result in results:
             a, moves = result.assessment, result.moves
             click.echo(profile_heading(a))
             if result.note is not None:
                 click.echo(f"  {result.note}")
+                if result.routes:
+                    click.echo(f"  `careerkg path --profile PROFILE {short(str(result.routes[0].roles[-1]), prefixes)}`"
+                               " shows each step with what the profile meets")  # fmt: skip
             elif not a.moves_out:
                 click.echo(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
             elif not moves:
@@ -246,5 +289,55 @@ def gaps(settings: Settings, profiles: tuple[str, ...], input_format: str | None
                 ]  # fmt: skip
                 text = table(["move to", "status", "essential", "optional", "missing"], rows)
                 click.echo("\n".join("  " + line for line in text.splitlines()))
+            if result.upskilling is not None:
+                _print_upskilling(result.upskilling)
             click.echo("")
-    finish(inputs, evaluation)
+
+
+def _print_upskilling(analysis: Upskilling) -> None:
+    opening = analysis.opening
+    if opening:
+        click.echo("  single changes that open new moves, most first:")
+        for o in opening:
+            names = ", ".join(m.role_label for m in o.moves)
+            click.echo(f"    {o.change.describe()} opens {_count(len(o.moves), 'move')}: {names}")
+    rest = len(analysis.openings) - len(opening)
+    if rest:
+        click.echo(f"  {_count(rest, 'other single change')} would meet a missing requirement but open no move alone")
+    if analysis.near_misses:
+        click.echo("  near misses (one essential requirement away):")
+        for n in analysis.near_misses:
+            click.echo(f"    {n.move.role_label}: needs {n.requirement.label}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _print_group(summary: GroupUpskilling, invalid: int, unreadable: int, fmt: str) -> None:
+    from careerkg.cli.render import csv_text
+
+    rows = [[c.change.kind, str(c.change.iri), c.change.label, len(c.profiles), summary.profiles, c.moves]
+            for c in summary.changes]  # fmt: skip
+    headers = ["kind", "change", "label", "profiles", "of", "moves"]
+    if fmt == "json":
+        click.echo(json.dumps({**summary.to_json(), "invalid": invalid, "unreadable": unreadable}, indent=2))
+    elif fmt == "jsonl":
+        for c in summary.changes:
+            click.echo(json.dumps({**c.to_json(), "of": summary.profiles}))
+    elif fmt == "csv":
+        click.echo(csv_text(headers, rows), nl=False)
+    else:
+        skipped = []
+        if invalid:
+            skipped.append(_count(invalid, "invalid profile"))
+        if unreadable:
+            skipped.append(_count(unreadable, "unreadable input or record"))
+        extra = f" ({' and '.join(skipped)} not analysed; see the errors above)" if skipped else ""
+        click.echo(f"{_count(summary.profiles, 'profile')} analysed{extra}.")
+        if not summary.changes:
+            click.echo("No single skill or threshold opens a new move for any of them.")
+            return
+        for c in summary.changes:
+            click.echo(f"{c.change.describe()} opens {_count(c.moves, 'move')} for {len(c.profiles)} of your "
+                       f"{summary.profiles} clients")  # fmt: skip

@@ -56,8 +56,6 @@ def path(settings: Settings, roles: tuple[str, ...], profile: str | None, input_
         click.echo(json.dumps(data, indent=2))
     else:
         _print_routes(data, found.start == found.goal, engine.catalogue.prefixes)
-    if not found.routes and found.start != found.goal:
-        raise click.exceptions.Exit(1)
     if invalid:
         raise click.exceptions.Exit(1)
 
@@ -67,17 +65,18 @@ def _print_routes(data: dict[str, Any], same: bool, prefixes: Mapping[str, str])
         click.echo(f"{data['fromLabel']} is already the role held: no move needed.")
         return
     if not data["routes"]:
-        click.echo(f"No route from {data['fromLabel']} to {data['toLabel']} in careerkg's knowledge.")
+        click.echo(
+            f"There is no route from {data['fromLabel']} to {data['toLabel']}: careerkg's knowledge names no "
+            "sequence of moves that leads there."
+        )
         return
     n = len(data["routes"][0]["steps"])
     click.echo(f"{len(data['routes'])} shortest route(s) of {n} move(s) from {data['fromLabel']} to {data['toLabel']}:")
     for i, route in enumerate(data["routes"], start=1):
         click.echo(f"\n{i}. " + " -> ".join(route["labels"]))
         for step in route["steps"]:
-            click.echo(
-                f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'], prefixes)}; "
-                f"section: {'; '.join(step['sections'])})"
-            )
+            sections = f"; section: {'; '.join(step['sections'])}" if step["sections"] else "; no source section named"
+            click.echo(f"   {step['fromLabel']} -> {step['toLabel']} ({short(step['transition'], prefixes)}{sections})")
             for r in step["requirements"]:
                 status = ""
                 if "metNow" in r:

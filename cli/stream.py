@@ -37,9 +37,12 @@ def _requirement_lines(move: Move) -> list[str]:
 
 def _provenance_lines(move: Move, prefixes: Mapping[str, str]) -> list[str]:
     t = move.transition
-    source = move.source_label or short(str(t.source), prefixes)
-    lines = [f"      source: {source}; section: {'; '.join(t.sections)}"]
-    lines.append(f"      why: {t.justification}")
+    source = move.source_label or (short(str(t.source), prefixes) if t.source is not None else "")
+    parts = [f"source: {source}" if source else "no source named"]
+    if t.sections:
+        parts.append(f"section: {'; '.join(t.sections)}")
+    lines = [f"      {'; '.join(parts)}"]
+    lines.append(f"      why: {t.justification}" if t.justification else "      no justification recorded")
     return lines
 
 

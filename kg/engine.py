@@ -245,15 +245,36 @@ class Engine:
     def gaps(
         self, profiles: Profiles, target: str | None = None, *, input_format: str | None = None, errors: str = "raise"
     ) -> Results[GapReport]:
-        """For each profile, the moves not yet open and what each misses, closest first; with ``target`` (a
-        role's name, label or IRI), only the move into that role, open or not. ``results[i].to_json()`` is what
-        ``careerkg gaps --format json`` prints."""
-        from careerkg.reports import gaps_report
-
+        """For each profile, the moves not yet open and what each misses, closest first, with which single
+        change (a skill, or a threshold met) opens which moves and the near misses; with ``target`` (a role's
+        name, label or IRI), only the move into that role, open or not. ``results[i].to_json()`` is what
+        ``careerkg gaps --format json`` prints; :func:`careerkg.reports.group_report` sums the results over a
+        group."""
         target_iri = self.terms.role(target) if target else None
         outcome = self.evaluate_documents(self.read(profiles, input_format))
-        reports = gaps_report(outcome.evaluation.assessments, self.catalogue, target_iri)
-        return checked(results_of(outcome, reports), errors)
+        return checked(results_of(outcome, self.gap_reports(outcome, target_iri)), errors)
+
+    def gap_reports(self, outcome: Outcome, target: URIRef | None = None) -> list[GapReport]:
+        """The gap report of each valid profile of evaluated inputs, in order (see :meth:`gaps`)."""
+        reports: list[GapReport] = []
+        for document, evaluated in zip(outcome.read.sets, outcome.documents, strict=True):
+            reports += self.document_gaps(document, evaluated.evaluation, target)
+        return reports
+
+    def document_gaps(
+        self, document: ProfileSet, evaluation: Evaluation, target: URIRef | None = None
+    ) -> list[GapReport]:
+        """The gap report of each valid profile of one document, from its evaluation (see :meth:`gaps`)."""
+        from careerkg.reports import gaps_report
+        from careerkg.upskilling import upskilling
+
+        assessments = evaluation.assessments
+        if target is not None:
+            return gaps_report(assessments, self.catalogue, target)
+        facts, others = profile_facts(document)
+        asserted = [facts[a.profile] for a in assessments]
+        analyses = upskilling(assessments, asserted, others, self.evaluate_facts, self.catalogue)
+        return gaps_report(assessments, self.catalogue, None, analyses)
 
     def path(self, from_role: str | None, to_role: str, profile: Profiles | Assessment | None = None) -> PathReport:
         """The shortest routes (fewest moves) from ``from_role`` to ``to_role``; or, with ``profile`` (and

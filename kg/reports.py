@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 if TYPE_CHECKING:
     from careerkg.inputs import Outcome
     from careerkg.paths import Route
+    from careerkg.upskilling import GroupUpskilling, Upskilling
 
 __all__ = [
     "Answer",
@@ -33,6 +34,7 @@ __all__ = [
     "eligible_report",
     "gap_moves",
     "gaps_report",
+    "group_report",
     "results_of",
     "validation_report",
     "violation_json",
@@ -126,12 +128,17 @@ def gap_moves(assessment: Assessment, target: URIRef | None) -> list[Move]:
 
 @dataclass(frozen=True)
 class GapReport:
-    """One profile's gaps: the moves not yet open (closest first), or with a target, the move into it."""
+    """One profile's gaps: the moves not yet open (closest first), or with a target, the move into it; and,
+    without a target, which single change opens which moves (:class:`careerkg.upskilling.Upskilling`)."""
 
     assessment: Assessment
     moves: tuple[Move, ...]
-    #: Said when a target was asked for and no single move leads there.
+    #: Said when a target was asked for and no single move leads there (or it is the current role).
     note: str | None = None
+    #: With a target no single move leads to: the shortest routes there (none when there is no route).
+    routes: tuple[Route, ...] = ()
+    #: The upskilling analysis (without a target).
+    upskilling: Upskilling | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object ``careerkg gaps --format json`` prints for this profile."""
@@ -148,25 +155,58 @@ class GapReport:
         }  # fmt: skip
         if self.note is not None:
             data["note"] = self.note
+            data["routes"] = [[str(role) for role in r.roles] for r in self.routes]
+        if self.upskilling is not None:
+            data.update(self.upskilling.to_json())
         return data
 
 
 def gaps_report(
-    assessments: Iterable[Assessment], catalogue: Catalogue, target: URIRef | None = None
+    assessments: Iterable[Assessment],
+    catalogue: Catalogue,
+    target: URIRef | None = None,
+    upskilling: Sequence[Upskilling] | None = None,
 ) -> list[GapReport]:
-    """For each profile: its moves that matter (see :func:`gap_moves`)."""
+    """For each profile: its moves that matter (see :func:`gap_moves`), and its upskilling analysis
+    (``upskilling[i]`` belongs to the i-th assessment)."""
+    from careerkg.paths import shortest_routes
+
     results = []
-    for a in assessments:
+    for index, a in enumerate(assessments):
         moves = gap_moves(a, target)
         note = None
+        routes: tuple[Route, ...] = ()
         if target is not None and not moves:
-            name = catalogue.curie(target)
-            note = (
-                f"no single move leads from {a.current_role_label} to {catalogue.label(target)}; "
-                f"`careerkg path --profile PROFILE {name}` shows routes"
-            )
-        results.append(GapReport(a, tuple(moves), note))
+            goal = catalogue.label(target)
+            if a.current_role == target:
+                note = f"{goal} is already this client's current role: no move is needed"
+            elif a.current_role is not None and (routes := tuple(shortest_routes(catalogue, a.current_role, target))):
+                steps = len(routes[0].steps)
+                via = " -> ".join(catalogue.label(role) for role in routes[0].roles)
+                more = f" ({len(routes)} such routes)" if len(routes) > 1 else ""
+                note = (
+                    f"no single move leads from {a.current_role_label} to {goal}; "
+                    f"the shortest route takes {steps} moves: {via}{more}"
+                )
+            else:
+                note = (
+                    f"no move, and no route of moves, leads from {a.current_role_label} to {goal} "
+                    "in careerkg's knowledge"
+                )
+        analysis = upskilling[index] if upskilling is not None else None
+        results.append(GapReport(a, tuple(moves), note, routes, analysis))
     return results
+
+
+def group_report(analyses: Iterable[GapReport]) -> GroupUpskilling:
+    """The upskilling analyses of a group's profiles, summed per change (reports made with a target have
+    none: a ValueError)."""
+    from careerkg.upskilling import group_upskilling
+
+    reports = list(analyses)
+    if any(r.upskilling is None for r in reports):
+        raise ValueError("a group's upskilling analysis needs gap reports made without a target")
+    return group_upskilling(r.upskilling for r in reports if r.upskilling is not None)
 
 
 @dataclass(frozen=True)

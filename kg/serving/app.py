@@ -32,7 +32,7 @@ from careerkg.errors import (
 )
 from careerkg.formats import format_named
 from careerkg.io.profiles import ProfileInput, ProfileSet, read_profiles
-from careerkg.reports import eligible_report, gaps_report, validation_report, violation_json
+from careerkg.reports import eligible_report, validation_report, violation_json
 from careerkg.sparql.pool import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, QueryAnswer, QueryPool
 from careerkg.sparql.queries import canonical_query_text, prepare
 from starlette.applications import Starlette
@@ -214,7 +214,7 @@ class Service:
             raise RequestProblem(400, f"target: {error}") from error
         profiles = self._profiles(body, content_type)
         evaluation = self.engine.evaluate(profiles)
-        report = [gaps.to_json() for gaps in gaps_report(evaluation.assessments, self.engine.catalogue, target_iri)]
+        report = [gaps.to_json() for gaps in self.engine.document_gaps(profiles, evaluation, target_iri)]
         return _with_problems(report, evaluation.invalid, profiles)
 
     def validate(self, body: bytes, content_type: str | None) -> tuple[int, Any]:

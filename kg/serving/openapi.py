@@ -290,6 +290,41 @@ def openapi_document(version: str) -> dict[str, Any]:
                             },
                         },
                         "note": {"type": "string"},
+                        "routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                        "changes": {
+                            "description": "Each single change (a skill learnt, a threshold met) that meets a "
+                            "missing requirement, with the moves it alone opens, most first.",
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": {"type": "string", "enum": ["skill", "threshold"]},
+                                    "iri": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "opens": {"type": "integer"},
+                                    "moves": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {"role": {"type": "string"}, "label": {"type": "string"}},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "nearMisses": {
+                            "description": "The moves exactly one essential requirement away, with it.",
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "role": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "requirement": {"type": "string"},
+                                    "requirementLabel": {"type": "string"},
+                                },
+                            },
+                        },
                     },
                 },
                 "Violation": {
