@@ -340,4 +340,4 @@ def _print_group(summary: GroupUpskilling, invalid: int, unreadable: int, fmt: s
             return
         for c in summary.changes:
             click.echo(f"{c.change.describe()} opens {_count(c.moves, 'move')} for {len(c.profiles)} of your "
-                       f"{summary.profiles} clients")  # fmt: skip
+                       f"{_count(summary.profiles, 'client')}")  # fmt: skip

@@ -172,3 +172,14 @@ def test_gap_to_the_current_role_says_so(run_exe: Run, repo_root: Path) -> None:
     done = run_exe("gaps", "--target", "product manager", "examples/ada.json", cwd=repo_root)
     assert done.returncode == 0
     assert "current role" in done.stdout and "no single move" not in done.stdout
+
+
+def test_group_text_counts_in_words(repo_root: Path, run_exe: Run) -> None:
+    data = json.loads(run_exe("gaps", "--group", "examples/invalid.json", "--format", "json", cwd=repo_root).stdout)
+    text = run_exe("gaps", "--group", "examples/invalid.json", cwd=repo_root).stdout.splitlines()
+    valid, invalid = data["profiles"], data["invalid"]
+    assert valid == 1 and invalid >= 1 and data["changes"]
+    assert text[0].startswith(f"1 profile analysed ({invalid} invalid profile")
+    for change, line in zip(data["changes"], text[1:], strict=True):
+        moves = f"{change['moves']} move" + ("" if change["moves"] == 1 else "s")
+        assert line == f"learning {change['label']} opens {moves} for {change['profiles']} of your 1 client"
