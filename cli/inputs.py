@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -143,6 +143,17 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     return ProfileInputs(documents)
 
 
+def known_terms() -> tuple[TermIndex | None, Mapping[str, str]]:
+    """The running command's engine's names of roles and skills, and its labels by IRI (for messages in the
+    user's words)."""
+    from careerkg.cli.app import Settings
+
+    settings = click.get_current_context().find_object(Settings)
+    if settings is None:
+        return None, {}
+    return settings.engine.terms, settings.engine.catalogue.labels
+
+
 #: Set in the command's context when an input was found invalid beside what the command answered.
 INVALID_INPUT = "careerkg.invalid-input"
 
@@ -152,10 +163,13 @@ def report(outcome: Outcome) -> None:
     statements left out of what may be stored are said to be."""
     from careerkg.cli.render import violation_line
 
-    for document in outcome.documents:
+    terms, labels = known_terms()
+    for document, profiles in zip(outcome.documents, outcome.read.sets, strict=True):
         for profile, violations in document.evaluation.invalid.items():
             for v in violations:
-                click.echo(violation_line(profile, v, document.name), err=True)
+                line = violation_line(profiles.title(profile), v, profiles.location(profile), terms=terms,
+                                      labels=labels)  # fmt: skip
+                click.echo(line, err=True)
         for line in document.left_out:
             click.echo(f"Error: {line}", err=True)
             # what a document said that was not a profile's to say makes the input invalid (exit code 1)

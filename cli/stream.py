@@ -54,7 +54,7 @@ def eligible_text(assessments: tuple[Assessment, ...], explain: bool, prefixes: 
     """The assessments as text, terms named by ``prefixes`` (the catalogue's: careerkg's and the packs')."""
     out = []
     for a in assessments:
-        out.append(profile_heading(a))
+        out.append(f"{a.title}  (now: {a.current_role_label})")
         if not a.moves_out:
             out.append(f"  careerkg knows no moves out of {a.current_role_label} (its source names none)")
         elif not a.eligible:
@@ -116,7 +116,10 @@ def run(
         for record in chunk.records:
             if record.piece is not None:
                 printer.piece(record.piece)
-            for message in _messages(record):
+            messages = _messages(record, engine)
+            if messages:
+                progress.clear()  # a message never runs into the count: it starts on a line of its own
+            for message in messages:
                 click.echo(message, err=True)
             setattr(totals, record.kind, getattr(totals, record.kind) + 1)
         if chunk.derived:
@@ -127,13 +130,15 @@ def run(
     return totals
 
 
-def _messages(record: Record) -> list[str]:
+def _messages(record: Record, engine: Engine) -> list[str]:
     from careerkg.cli.render import violation_line
 
     if record.error is not None:
         return [f"Error: {record.error}"]
     assert record.profile is not None or not record.violations
-    return [violation_line(str(record.profile), v, record.location) for v in record.violations]
+    terms, labels = engine.terms, engine.catalogue.labels
+    return [violation_line(str(record.title), v, record.location, terms=terms, labels=labels)
+            for v in record.violations]  # fmt: skip
 
 
 def print_assessments(
@@ -200,7 +205,12 @@ class _Progress:
             self.last = now
             self.shown = True
 
-    def done(self) -> None:
+    def clear(self) -> None:
+        """Take the count off its line (it comes back at the next update), so a message can be printed."""
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.shown = False
+
+    def done(self) -> None:
+        self.clear()

@@ -43,9 +43,12 @@ def validate(settings: Settings, profiles: tuple[str, ...], input_format: str | 
     elif fmt == "json":
         click.echo(json.dumps(validation.to_json(), indent=2))
     else:
-        for name, report in validation.documents:
+        terms, labels = settings.engine.terms, settings.engine.catalogue.labels
+        for (_, report), document in zip(validation.documents, inputs.documents.sets, strict=True):
             for v in report.violations:
-                click.echo(violation_line(v.focus, v, name, lead="", whole="(profile)"))
+                line = violation_line(document.title(v.focus), v, document.location(v.focus), lead="",
+                                      whole="(profile)", terms=terms, labels=labels)  # fmt: skip
+                click.echo(line)
         if validation.conforms and not inputs.unreadable:
             click.echo("All profiles conform.", err=True)
     for line in validation.knowledge:

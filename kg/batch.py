@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerkg.eligibility import Assessment
-from careerkg.errors import UnreadableInputError
+from careerkg.errors import MissingDependencyError, UnreadableInputError
 from careerkg.io.jsontext import ByteStream, SeenIds, json_line, json_lines, repeated_id
 from careerkg.io.profiles import (
     GENERATED_PROFILE_PREFIX,
     JSON_LINES_SUFFIXES,
     ProfileInput,
+    name_in_facts,
     read_profiles,
     record_facts,
 )
@@ -103,7 +104,8 @@ def input_items(name: str, stream: ByteStream | None, terms: TermIndex, fmt: str
 
     facts, others = profile_facts(profiles)
     for subject, profile_facts_ in facts.items():
-        yield Item(name, profile=subject, facts=profile_facts_, others=others, source=name)
+        where = profiles.location(subject)  # a JSON array's record: team.json[2]
+        yield Item(where, profile=subject, facts=profile_facts_, others=others, source=name)
 
 
 def _json_lines(name: str, stream: ByteStream) -> Iterator[Item]:
@@ -220,6 +222,13 @@ class Record:
     violations: tuple[Violation, ...] = ()
     #: Why the record could not be read or answered (one line, naming the input).
     error: str | None = None
+    #: The person's name, where the profile gives one (messages name the profile by it).
+    name: str | None = None
+
+    @property
+    def title(self) -> str | None:
+        """How messages name the profile: the person's name where given, else its IRI."""
+        return self.name or self.profile
 
 
 @dataclass
@@ -266,6 +275,8 @@ def _evaluate_isolating_failures(
     try:
         results, derived = _evaluate(engine, profiles, others)
         return results, derived, {}
+    except MissingDependencyError:  # a package the settings need is not installed: no record is at fault
+        raise
     except Exception:  # noqa: BLE001 - narrowed below, one profile at a time
         pass
     results = [() for _ in profiles]
@@ -274,6 +285,8 @@ def _evaluate_isolating_failures(
     for index, profile in enumerate(profiles):
         try:
             (result,), found = _evaluate(engine, [profile], others)
+        except MissingDependencyError:
+            raise
         except Exception as error:  # noqa: BLE001 - reported on the record's own line
             failures[index] = f"{type(error).__name__}: {str(error)[:200]}"
             continue
@@ -296,20 +309,24 @@ def evaluate_chunk(
             out.records.append(Record(item.source, item.document, item.location, None, what,
                                       error=parsed.errors[index][1]))  # fmt: skip
             continue
-        location, iri, _ = parsed.profiles[index]
+        location, iri, facts = parsed.profiles[index]
         result = results[index]
+        name = name_in_facts(facts)
         if index in failures:
             message = f"{location}: careerkg could not evaluate {iri} ({failures[index]}); please report it"
-            out.records.append(Record(item.source, item.document, location, iri, "unreadable", error=message))
+            out.records.append(Record(item.source, item.document, location, iri, "unreadable", error=message,
+                                      name=name))  # fmt: skip
         elif isinstance(result, Assessment):
-            record = Record(item.source, item.document, location, iri, "answered")
+            record = Record(item.source, item.document, location, iri, "answered", name=name)
+            result = dataclasses.replace(result, location=location)
             if render is None:
                 record.assessment = result
             else:
                 record.piece = render(result)
             out.records.append(record)
         else:
-            out.records.append(Record(item.source, item.document, location, iri, "invalid", violations=result))
+            out.records.append(Record(item.source, item.document, location, iri, "invalid", violations=result,
+                                      name=name))  # fmt: skip
     if keep_derived:
         out.derived = derived
     return out

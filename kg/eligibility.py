@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from careerkg.io.profiles import name_in_facts
 from careerkg.knowledge import bundled
 from careerkg.knowledge.catalogue import Catalogue, Requirement, Transition
 from careerkg.model import Facts, term
@@ -143,11 +144,27 @@ class Assessment:
     moves_out: int = 0
     #: Every requirement inference says the profile meets (IRIs), whichever move it belongs to.
     met: frozenset[str] = frozenset()
+    #: The person's name, where the profile gives one (``name`` in plain JSON, ``foaf:name``, ``schema:name``).
+    name: str | None = None
+    #: Where in its input the profile was read (``team.json[2]``, ``team.jsonl:3``), where known.
+    location: str | None = None
+
+    @property
+    def title(self) -> str:
+        """How text answers name the profile: the person's name; else, for a record without ``@id``, where
+        it was read and the IRI careerkg gave it; else its IRI."""
+        if self.name:
+            return self.name
+        if self.location and self.profile.startswith("urn:careerkg:profile:"):
+            return f"{self.location} ({self.profile})"
+        return self.profile
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         """The object ``careerkg eligible --format json`` prints (with ``explain``, as ``--explain``)."""
+        named = {"name": self.name} if self.name else {}
         return {
             "profile": str(self.profile),
+            **named,
             "currentRole": str(self.current_role) if self.current_role else None,
             "currentRoleLabel": self.current_role_label,
             "eligible": [m.to_json(explain) for m in self.eligible],
@@ -239,6 +256,7 @@ def assess(profile: str, asserted: Facts, derived: Facts, catalogue: Catalogue, 
         tuple(missing),
         moves_out,
         frozenset(str(o) for p, o in derived if p == _MEETS),
+        name_in_facts(asserted),
     )
 
 

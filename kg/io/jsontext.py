@@ -42,8 +42,12 @@ def parse_json(text: str, where: str) -> Any:
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
+        # JSON Lines records are named with their line already (``file:3``); the column is said in words
         line = f":{error.lineno}" if ":" not in where.rsplit("/", 1)[-1] else ""
-        raise UnreadableInputError(f"{where}{line}: invalid JSON: {error.msg}") from error
+        reason = error.msg.removesuffix(" at").removesuffix(":").rstrip()
+        raise UnreadableInputError(
+            f"{where}{line}: invalid JSON: {reason} at line {error.lineno}, column {error.colno}"
+        ) from error
     except ValueError as error:
         raise UnreadableInputError(f"{where}: invalid JSON: {error}") from error
     except RecursionError as error:

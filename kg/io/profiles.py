@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -56,12 +56,14 @@ __all__ = [
     "JSON_LINES_SUFFIXES",
     "MAX_JSON_DEPTH",
     "MAX_RECORD_BYTES",
+    "NAME_PROPERTIES",
     "RELATIVE_BASE",
     "ProfileInput",
     "ProfileSet",
     "align_to_knowledge",
     "literal_problem",
     "max_input_bytes",
+    "name_in_facts",
     "parse_json",
     "printable",
     "profile_subjects",
@@ -164,6 +166,28 @@ read_numbers_strictly()
 
 _PROFILE_PROPERTIES = (CK.currentRole, CK.yearsInRole, CK.productsManaged, CK.hasSkill)
 
+#: The properties that give a person's name (plain JSON's ``name`` is ``foaf:name``), by which messages and
+#: text answers name a profile.
+NAME_PROPERTIES = ("http://xmlns.com/foaf/0.1/name", "https://schema.org/name", "http://schema.org/name")
+
+
+def name_in_facts(facts: Iterable[tuple[object, object]]) -> str | None:
+    """The person's name among a profile's facts (see :data:`NAME_PROPERTIES`), or None; of several, the
+    first in order."""
+    names = sorted(str(o) for p, o in facts if str(p) in NAME_PROPERTIES and _plain_text(o))
+    return names[0].strip() if names else None
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _plain_text(value: object) -> bool:
+    """Whether ``value`` is text a person's name can be shown by: a string literal, not blank, its language
+    tag (if any) well-formed (a malformed one is the shapes' to report, under the profile's IRI)."""
+    if not isinstance(value, Literal) or not str(value).strip() or value.datatype not in (None, XSD.string):
+        return False
+    return value.language is None or _LANGUAGE.fullmatch(value.language) is not None
+
 
 @dataclass(frozen=True)
 class ProfileInput:
@@ -211,12 +235,26 @@ class ProfileSet:
     #: One message for the statements of careerkg's knowledge the input made (left out; see
     #: :func:`knowledge_statements`), or None.
     knowledge: str | None = None
+    #: Each profile's name where its record gives one (``name``, ``foaf:name``, ``schema:name``), by IRI.
+    names: dict[str, str] = field(default_factory=dict)
+    #: Where each JSON profile was read (``team.json[2]``, ``team.jsonl:3``), by IRI; others: :attr:`name`.
+    locations: dict[str, str] = field(default_factory=dict)
+
+    def title(self, profile: str) -> str:
+        """How messages name a profile: the person's name where given, else its IRI."""
+        return self.names.get(profile) or profile
+
+    def location(self, profile: str) -> str:
+        """Where the profile was read: its record (``team.json[2]``) or line, or the input."""
+        return self.locations.get(profile) or self.name
 
     def add(self, other: ProfileSet) -> None:
         self.graph += other.graph
         known = set(self.order)
         self.order += [p for p in other.order if p not in known]
         self.problems += other.problems
+        self.names.update(other.names)
+        self.locations.update(other.locations)
 
 
 @lru_cache(maxsize=1)
@@ -285,7 +323,9 @@ def _resolve_names(record: dict[str, Any], terms: TermIndex) -> None:
             return text
         return str(CK) + quote(text.strip(), safe="")
 
-    if "currentRole" in record:
+    if isinstance(record.get("currentRole"), list):  # ["PM"]: one role in a list is that role
+        record["currentRole"] = [iri(r, terms.find_role) for r in record["currentRole"]]
+    elif "currentRole" in record:
         record["currentRole"] = iri(record["currentRole"], terms.find_role)
     for key in ("yearsInRole", "productsManaged"):
         # JSON numbers become xsd:decimal / xsd:integer literals through the context; give them their exact
@@ -378,7 +418,13 @@ def _json_records(source: ProfileInput, text: str | None, lines: bool) -> list[t
 
 
 def _parse_json(
-    source: ProfileInput, text: str | None, terms: TermIndex, graph: Graph, problems: list[str], lines: bool
+    source: ProfileInput,
+    text: str | None,
+    terms: TermIndex,
+    graph: Graph,
+    problems: list[str],
+    lines: bool,
+    locations: dict[str, str],
 ) -> list[str]:
     """Parse the JSON records into ``graph``; return their ``@id``s in input order. A record that cannot be
     read (bad JSON on its line, not a profile, a repeated ``@id``) is skipped with a message in ``problems``."""
@@ -417,6 +463,7 @@ def _parse_json(
             if isinstance(iri, str):
                 first_seen.add(iri, location)
                 ids.append(iri)
+                locations[iri] = location
     return ids
 
 
@@ -507,8 +554,9 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     graph = bind_prefixes(Graph())
     ids: list[str] = []
     problems: list[str] = []
+    locations: dict[str, str] = {}
     if fmt in {"json", "json-ld"}:
-        ids = _parse_json(source, text, terms, graph, problems, lines)
+        ids = _parse_json(source, text, terms, graph, problems, lines, locations)
     else:
         assert text is not None
         if fmt == "xml":
@@ -530,7 +578,8 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     said = knowledge_statements(graph, set(found))
     for triple in said:  # neither used nor stored: careerkg's knowledge comes from knowledge, not from profiles
         graph.remove(triple)
-    return ProfileSet(graph, found, problems, source.name, _knowledge_message(source.name, said))
+    names = {str(p): name for p in found if (name := name_in_facts(graph.predicate_objects(p))) is not None}
+    return ProfileSet(graph, found, problems, source.name, _knowledge_message(source.name, said), names, locations)
 
 
 #: The vocabularies that say what classes and properties are: a profile document has no business with them.

@@ -12,7 +12,7 @@ from careerkg.errors import UnknownTermError
 from careerkg.vocab import CK, RDF, RDFS, SKOS
 from rdflib import Graph, Literal, URIRef
 
-__all__ = ["TermIndex"]
+__all__ = ["TermIndex", "alternatives"]
 
 
 def _key(text: str) -> str:
@@ -128,7 +128,33 @@ class TermIndex:
         if _key(text) in shared:
             names = ", ".join(str(iri) for iri in shared[_key(text)])
             raise UnknownTermError(f"{text!r} names several {kind}s ({names}); give the one meant by its IRI")
-        local_names = sorted({_local(iri) for iri in index.values()})
-        close = difflib.get_close_matches(text, local_names, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; `careerkg {kind}s` lists them"
+        close = _closest(text, index)
+        hint = f"; did you mean {alternatives(close)}?" if close else f"; `careerkg {kind}s` lists them"
         raise UnknownTermError(f"unknown {kind} {text!r}{hint}")
+
+    def closest(self, kind: str, text: str) -> list[str]:
+        """The names of the (at most three) roles (``kind`` ``"role"``) or skills (``"skill"``) closest to
+        ``text``, a name careerkg does not know (e.g. ``"reserach"`` -> ``["research"]``), closest first."""
+        return _closest(text, self.roles if kind == "role" else self.skills)
+
+
+def alternatives(names: list[str]) -> str:
+    """``'a'``, ``'a' or 'b'``, ``'a', 'b' or 'c'``: names offered as suggestions."""
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _closest(text: str, index: dict[str, URIRef]) -> list[str]:
+    """The names in ``index`` (labels, alternative labels and local names; no IRIs) closest to ``text``, one
+    per term, closest first."""
+    names = {key: iri for key, iri in index.items() if ":" not in key}
+    # each term by its fullest name (its label "product manager" rather than its local name "productmanager")
+    shown: dict[URIRef, str] = {}
+    for key, iri in names.items():
+        if iri not in shown or (key.count(" "), len(key)) > (shown[iri].count(" "), len(shown[iri])):
+            shown[iri] = key
+    found: list[URIRef] = []
+    for key in difflib.get_close_matches(_key(text), list(names), n=10, cutoff=0.6):
+        if names[key] not in found:
+            found.append(names[key])
+    return [shown[iri] for iri in found[:3]]

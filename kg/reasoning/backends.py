@@ -133,7 +133,8 @@ class ReasonableBackend(_GraphBackend):
             import reasonable  # type: ignore[import-untyped]  # noqa: F401
         except ImportError as error:
             raise ReasonerUnavailableError(
-                "reasonable needs the reasonable package: pip install 'careerkg[reasonable]'"
+                "reasonable needs the optional package reasonable, which is not installed: install it with "
+                "pip install 'careerkg[reasonable]' (or choose the reasoner compiled or owlrl, which need nothing more)"
             ) from error
         super().__init__(axioms, rules)
 
