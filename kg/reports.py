@@ -139,6 +139,8 @@ class GapReport:
     routes: tuple[Route, ...] = ()
     #: The upskilling analysis (without a target).
     upskilling: Upskilling | None = None
+    #: The target role asked for, if any.
+    target: URIRef | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object ``careerkg gaps --format json`` prints for this profile."""
@@ -155,6 +157,7 @@ class GapReport:
         }  # fmt: skip
         if self.note is not None:
             data["note"] = self.note
+            data["target"] = str(self.target) if self.target is not None else None
             data["routes"] = [[str(role) for role in r.roles] for r in self.routes]
         if self.upskilling is not None:
             data.update(self.upskilling.to_json())
@@ -194,7 +197,7 @@ def gaps_report(
                     "in careerkg's knowledge"
                 )
         analysis = upskilling[index] if upskilling is not None else None
-        results.append(GapReport(a, tuple(moves), note, routes, analysis))
+        results.append(GapReport(a, tuple(moves), note, routes, analysis, target))
     return results
 
 

@@ -403,7 +403,7 @@ def test_a_name_two_packs_share_is_refused_as_ambiguous_and_careerkgs_own_names_
                   input=json.dumps({"currentRole": "SoftwareEngineer"}))  # fmt: skip
     assert own.returncode in (0, 1), own.stderr
     (answer,) = json.loads(own.stdout)
-    assert "to product manager" in answer["note"] and "ck:ProductManager" in answer["note"]
+    assert "to product manager" in answer["note"] and answer["target"] == "https://w3id.org/careerkg#ProductManager"
 
 
 def test_careerkgs_own_options_after_the_command_are_explained(run_exe: RunExe, pack: Path, repo_root: Path) -> None:

@@ -164,6 +164,7 @@ def test_gaps_advises_path_only_where_it_finds_a_route(repo_root: Path, tmp_path
         if "note" in data:
             assert "`" not in data["note"] and "careerkg path" not in data["note"] and "--" not in data["note"]
             assert bool(data["routes"]) == found
+            assert data["target"] == "https://w3id.org/careerkg#VPOfProduct"
             assert advised == found  # no single move: the path command is advised exactly when it finds a route
     assert advices  # some profile of the examples is two moves away
 

@@ -290,6 +290,7 @@ def openapi_document(version: str) -> dict[str, Any]:
                             },
                         },
                         "note": {"type": "string"},
+                        "target": {"type": ["string", "null"]},
                         "routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
                         "changes": {
                             "description": "Each single change (a skill learnt, a threshold met) that meets a "
