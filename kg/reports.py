@@ -180,7 +180,7 @@ def gaps_report(
         note = None
         routes: tuple[Route, ...] = ()
         if target is not None and not moves:
-            goal = catalogue.label(target)
+            goal = f"{catalogue.label(target)} ({catalogue.curie(target)})"
             if a.current_role == target:
                 note = f"{goal} is already this client's current role: no move is needed"
             elif a.current_role is not None and (routes := tuple(shortest_routes(catalogue, a.current_role, target))):
