@@ -136,6 +136,8 @@ def read_inputs(names: tuple[str, ...], terms: TermIndex, fmt: str | None) -> Pr
     from careerkg.inputs import named_inputs, read_documents
 
     documents = read_documents(named_inputs(names, sys.stdin.buffer), terms, fmt)
+    for warning in documents.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for problem in documents.unreadable:
         click.echo(f"Error: {problem}", err=True)
     if documents.unreadable and not documents.sets:

@@ -133,12 +133,13 @@ def run(
 def _messages(record: Record, engine: Engine) -> list[str]:
     from careerkg.cli.render import violation_line
 
+    said = [f"Warning: {warning}" for warning in record.warnings]
     if record.error is not None:
-        return [f"Error: {record.error}"]
+        return [*said, f"Error: {record.error}"]
     assert record.profile is not None or not record.violations
     terms, labels = engine.terms, engine.catalogue.labels
-    return [violation_line(str(record.title), v, record.location, terms=terms, labels=labels)
-            for v in record.violations]  # fmt: skip
+    return said + [violation_line(str(record.title), v, record.location, terms=terms, labels=labels)
+                   for v in record.violations]  # fmt: skip
 
 
 def print_assessments(

@@ -70,6 +70,8 @@ class Item:
     profile: str | None = None
     facts: Facts | None = None
     others: dict[Term, set[Term]] = field(default_factory=dict)
+    #: warnings about the record (keys careerkg does not read), said in its place
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,6 +84,8 @@ class ParsedChunk:
     errors: list[tuple[int, str]] = field(default_factory=list)
     #: for each item, in order: ("profile", index into profiles) or ("error", index into errors)
     order: list[tuple[str, int]] = field(default_factory=list)
+    #: warnings by position among the chunk's items
+    warnings: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 def is_json_lines(name: str, fmt: str | None) -> bool:
@@ -103,9 +107,11 @@ def input_items(name: str, stream: ByteStream | None, terms: TermIndex, fmt: str
     from careerkg.engine import profile_facts  # the engine sits beside this module, in the same layer
 
     facts, others = profile_facts(profiles)
+    warnings = tuple(profiles.warnings)  # said with the input's first profile
     for subject, profile_facts_ in facts.items():
         where = profiles.location(subject)  # a JSON array's record: team.json[2]
-        yield Item(where, profile=subject, facts=profile_facts_, others=others, source=name)
+        yield Item(where, profile=subject, facts=profile_facts_, others=others, source=name, warnings=warnings)
+        warnings = ()
 
 
 def _json_lines(name: str, stream: ByteStream) -> Iterator[Item]:
@@ -123,6 +129,8 @@ def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
     chunk = ParsedChunk()
     seen: dict[str, int] = {}
     for item in items:
+        if item.warnings:
+            chunk.warnings[len(chunk.order)] = item.warnings
         if item.error is not None:
             chunk.order.append(("error", len(chunk.errors)))
             chunk.errors.append((len(chunk.order) - 1, item.error))
@@ -136,7 +144,10 @@ def parse_items(items: list[Item], terms: TermIndex) -> ParsedChunk:
             continue
         try:
             record = json_line(item.line, item.location)
-            profile, facts, others = record_facts(record, item.location, terms, seen)
+            notes: list[str] = []
+            profile, facts, others = record_facts(record, item.location, terms, seen, notes)
+            if notes:
+                chunk.warnings[len(chunk.order)] = tuple(notes)
         except UnreadableInputError as error:
             chunk.order.append(("error", len(chunk.errors)))
             chunk.errors.append((len(chunk.order) - 1, str(error)))
@@ -224,6 +235,8 @@ class Record:
     error: str | None = None
     #: The person's name, where the profile gives one (messages name the profile by it).
     name: str | None = None
+    #: Warnings about the record (a key careerkg does not read, ignored), one line each, naming the input.
+    warnings: tuple[str, ...] = ()
 
     @property
     def title(self) -> str | None:
@@ -327,6 +340,8 @@ def evaluate_chunk(
         else:
             out.records.append(Record(item.source, item.document, location, iri, "invalid", violations=result,
                                       name=name))  # fmt: skip
+    for position, said in parsed.warnings.items():
+        out.records[position].warnings = said
     if keep_derived:
         out.derived = derived
     return out

@@ -102,6 +102,8 @@ class Documents:
     sets: list[ProfileSet] = field(default_factory=list)
     #: One line each, naming the input (and the line or record): what could not be read and was skipped.
     unreadable: list[str] = field(default_factory=list)
+    #: One line each, naming the input and the record: what was read but ignored (a key careerkg does not read).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def merged(self) -> ProfileSet:
@@ -124,6 +126,7 @@ def read_documents(loaders: Iterable[Loader], terms: TermIndex, fmt: str | None 
             continue
         documents.sets.append(profiles)
         documents.unreadable += profiles.problems  # records skipped; the rest of the input is used
+        documents.warnings += profiles.warnings
     return documents
 
 

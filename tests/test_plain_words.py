@@ -179,3 +179,29 @@ def test_progress_count_never_runs_into_a_message(careerkg_exe: str, tmp_path: P
     # each count is taken off its line before anything else is written there
     assert not re.search(r"/s\)(?!\r\x1b\[K|\r)", text), text[:2000]
     assert re.search(r"/s\)\r\x1b\[Kinvalid profile https://example\.org/bad\d+", text), text[:2000]
+
+
+# -- 5. keys careerkg does not read -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["team.json", "team.jsonl"])
+def test_a_misspelled_key_is_a_warning_with_a_suggestion(run_exe: RunExe, tmp_path: Path, name: str) -> None:
+    records = [{"name": "Joe", "currentRole": "PM", "years": 3, "skils": ["Coding"]}]
+    text = json.dumps(records) if name.endswith(".json") else json.dumps(records[0]) + "\n"
+    (tmp_path / name).write_text(text)
+    where = "team.json[0]" if name.endswith(".json") else "team.jsonl:1"
+    for command in ("eligible", "validate"):
+        done = run_exe(command, name, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr  # a warning leaves the exit code as it is
+        warnings = [line for line in lines(done.stderr) if line.startswith("Warning: ")]
+        assert warnings == [
+            f'Warning: {where} (Joe): key "years" is not one careerkg reads, and was ignored; '
+            'did you mean "yearsInRole"?',
+            f'Warning: {where} (Joe): key "skils" is not one careerkg reads, and was ignored; did you mean "skills"?',
+        ], done.stderr
+
+
+def test_known_keys_give_no_warning(run_exe: RunExe) -> None:
+    done = run_exe("eligible", "-", input='{"@id": "https://example.org/a", "name": "A", "currentRole": "PM", '
+                   '"yearsInRole": 2, "productsManaged": 1, "skills": ["Coding"], "hasSkill": "Research"}')  # fmt: skip
+    assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr

@@ -11,6 +11,7 @@ generated from its content. Nothing is ever fetched: a remote ``@context`` other
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
@@ -64,6 +65,7 @@ __all__ = [
     "literal_problem",
     "max_input_bytes",
     "name_in_facts",
+    "unknown_keys",
     "parse_json",
     "printable",
     "profile_subjects",
@@ -239,6 +241,8 @@ class ProfileSet:
     names: dict[str, str] = field(default_factory=dict)
     #: Where each JSON profile was read (``team.json[2]``, ``team.jsonl:3``), by IRI; others: :attr:`name`.
     locations: dict[str, str] = field(default_factory=dict)
+    #: Warnings about records that were read (a key careerkg does not read, ignored), one line each.
+    warnings: list[str] = field(default_factory=list)
 
     def title(self, profile: str) -> str:
         """How messages name a profile: the person's name where given, else its IRI."""
@@ -255,6 +259,7 @@ class ProfileSet:
         self.problems += other.problems
         self.names.update(other.names)
         self.locations.update(other.locations)
+        self.warnings += other.warnings
 
 
 @lru_cache(maxsize=1)
@@ -365,7 +370,29 @@ def _refuse_lone_surrogates(record: dict[str, Any], where: str) -> None:
                 stack.append(value)
 
 
-def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int]) -> dict[str, Any]:
+def unknown_keys(record: dict[str, Any], where: str) -> list[str]:
+    """One warning for each key of a plain JSON profile (one without its own ``@context``) that careerkg does
+    not read, so that it is never ignored without a word, with the closest key careerkg reads."""
+    known = {key for key in _context() if not key.startswith("@") and key not in ("ck", "xsd", "Profile")}
+    by_fold = {key.casefold(): key for key in known}
+    name = record.get("name")
+    who = f" ({name})" if isinstance(name, str) and name.strip() else ""
+    found = []
+    for key in record:
+        if key.startswith("@") or key in known:
+            continue
+        fold = key.casefold()
+        close = [by_fold[k] for k in difflib.get_close_matches(fold, list(by_fold), n=1, cutoff=0.5)]
+        close = close or [by_fold[k] for k in by_fold if fold and k.startswith(fold)]
+        hint = f'; did you mean "{close[0]}"?' if close else f"; careerkg reads {', '.join(sorted(known))}"
+        found.append(f'{where}{who}: key "{key}" is not one careerkg reads, and was ignored{hint}')
+    return found
+
+
+def _plain_record(
+    record: Any, where: str, terms: TermIndex, seen: dict[str, int], notes: list[str] | None = None
+) -> dict[str, Any]:
+    """A JSON record made a JSON-LD document careerkg reads; warnings (keys it does not read) go to ``notes``."""
     if not isinstance(record, dict):
         raise UnreadableInputError(f"{where}: expected a JSON object describing a profile, got {type(record).__name__}")
     _refuse_lone_surrogates(record, where)
@@ -373,6 +400,8 @@ def _plain_record(record: Any, where: str, terms: TermIndex, seen: dict[str, int
     if "@graph" in doc:  # a JSON-LD document of several nodes: taken as it is
         return doc
     if "@context" not in doc:
+        if notes is not None:
+            notes += unknown_keys(doc, where)
         doc["@context"] = _context()
         _resolve_names(doc, terms)
         doc.setdefault("@type", "Profile")
@@ -425,6 +454,7 @@ def _parse_json(
     problems: list[str],
     lines: bool,
     locations: dict[str, str],
+    warnings: list[str],
 ) -> list[str]:
     """Parse the JSON records into ``graph``; return their ``@id``s in input order. A record that cannot be
     read (bad JSON on its line, not a profile, a repeated ``@id``) is skipped with a message in ``problems``."""
@@ -445,7 +475,9 @@ def _parse_json(
         for index, item in enumerate(items):
             location = f"{where}[{index}]" if isinstance(value, list) else where
             try:
-                record = _plain_record(item, location, terms, seen)
+                notes: list[str] = []
+                record = _plain_record(item, location, terms, seen, notes)
+                warnings += notes
                 iri = record.get("@id")
                 if isinstance(iri, str) and (first := first_seen.where(iri)) is not None:
                     raise UnreadableInputError(repeated_id(location, iri, first, source.name))
@@ -555,8 +587,9 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     ids: list[str] = []
     problems: list[str] = []
     locations: dict[str, str] = {}
+    warnings: list[str] = []
     if fmt in {"json", "json-ld"}:
-        ids = _parse_json(source, text, terms, graph, problems, lines, locations)
+        ids = _parse_json(source, text, terms, graph, problems, lines, locations, warnings)
     else:
         assert text is not None
         if fmt == "xml":
@@ -579,7 +612,8 @@ def read_profiles(source: ProfileInput, terms: TermIndex, fmt: str | None = None
     for triple in said:  # neither used nor stored: careerkg's knowledge comes from knowledge, not from profiles
         graph.remove(triple)
     names = {str(p): name for p in found if (name := name_in_facts(graph.predicate_objects(p))) is not None}
-    return ProfileSet(graph, found, problems, source.name, _knowledge_message(source.name, said), names, locations)
+    knowledge = _knowledge_message(source.name, said)
+    return ProfileSet(graph, found, problems, source.name, knowledge, names, locations, warnings)
 
 
 #: The vocabularies that say what classes and properties are: a profile document has no business with them.
@@ -686,14 +720,14 @@ def _fast_facts(doc: dict[str, Any]) -> Facts | None:
 
 
 def record_facts(
-    record: Any, where: str, terms: TermIndex, seen: dict[str, int]
+    record: Any, where: str, terms: TermIndex, seen: dict[str, int], notes: list[str] | None = None
 ) -> tuple[str, Facts, dict[Term, set[Term]]]:
     """One JSON profile record as (profile IRI, its facts, rdf:type statements about other nodes).
 
     Plain JSON records of the usual shape take a direct path; anything else goes through rdflib's JSON-LD
     parser. Both give the same facts (tested)."""
     read_numbers_strictly()
-    doc = _plain_record(record, where, terms, seen)
+    doc = _plain_record(record, where, terms, seen, notes)
     subject = doc.get("@id")
     if isinstance(subject, str) and doc.get("@context") is not None and "@graph" not in doc:
         if doc["@context"] is _context():
