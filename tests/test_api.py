@@ -484,11 +484,11 @@ def test_a_missing_file_is_reported_by_name(engine: careerkg.Engine, examples: P
 @pytest.mark.parametrize(
     ("call", "suggested"),
     [
-        (lambda e, x: e.gaps(x, target="chief operating oficer"), "ChiefOperatingOfficer"),
-        (lambda e, x: e.gaps(x, target="VPOfProdct"), "VPOfProduct"),
-        (lambda e, x: e.path("ProductManagr", "VPOfProduct"), "ProductManager"),
-        (lambda e, x: e.path("ProductManager", "SeniorProductManger"), "SeniorProductManager"),
-        (lambda e, x: e.path(None, "directr of product", profile=x), "DirectorOfProduct"),
+        (lambda e, x: e.gaps(x, target="chief operating oficer"), "'chief operating officer'"),
+        (lambda e, x: e.gaps(x, target="VPOfProdct"), "'vice president of product'"),
+        (lambda e, x: e.path("ProductManagr", "VPOfProduct"), "'product manager'"),
+        (lambda e, x: e.path("ProductManager", "SeniorProductManger"), "'senior product manager'"),
+        (lambda e, x: e.path(None, "directr of product", profile=x), "'director of product'"),
     ],
     ids=["gaps-label", "gaps-name", "path-from", "path-to", "path-profile"],
 )
