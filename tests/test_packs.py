@@ -80,7 +80,7 @@ def test_a_pack_adds_moves_explained_with_its_own_source(run_exe: RunExe, pack: 
     assert met["at least three years in the current role"][0]["value"] == "4"
     # without the pack, its skill is unknown: the profile is invalid, and said to be
     plain = run_exe("eligible", "--format", "json", "-", input=json.dumps(PERSON))
-    assert plain.returncode == 1 and json.loads(plain.stdout) == [] and "process%20design" in plain.stderr
+    assert plain.returncode == 1 and json.loads(plain.stdout) == [] and "'process design'" in plain.stderr
 
 
 def test_the_python_api_takes_packs_and_agrees_with_the_command_line(run_exe: RunExe, pack: Path) -> None:

@@ -124,6 +124,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         "profile": iri,
         "currentRole": nullable_iri,
         "currentRoleLabel": {"type": ["string", "null"]},
+        "name": {"type": "string", "description": "The person's name, where the profile gives one."},
     }
     return {
         "openapi": "3.1.0",
